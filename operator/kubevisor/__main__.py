@@ -1,0 +1,5 @@
+import sys
+
+from kubevisor.cli import main
+
+sys.exit(main())

@@ -1,0 +1,15 @@
+"""`kubevisor dev`: (being written)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("dev", help="(being written)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise SystemExit("kubevisor dev: not available yet")

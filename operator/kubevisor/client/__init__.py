@@ -1,0 +1,1 @@
+"""In-pod helper that hands each new datafile to a callback."""

@@ -1,0 +1,1 @@
+"""The Kopf operator: indexes, debounce, status, metrics."""

@@ -1,0 +1,1 @@
+"""Pure core: definitions, lint, build and evaluate. No Kubernetes, no I/O."""

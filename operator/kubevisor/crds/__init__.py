@@ -1,0 +1,1 @@
+"""CustomResourceDefinitions, generated from one source of truth."""

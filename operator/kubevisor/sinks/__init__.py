@@ -1,0 +1,1 @@
+"""Publishing datafiles: ConfigMaps and object stores."""

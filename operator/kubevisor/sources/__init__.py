@@ -1,0 +1,1 @@
+"""Reading definitions: Kubernetes manifests and Featurevisor project folders."""
