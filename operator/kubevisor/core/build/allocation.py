@@ -124,10 +124,12 @@ def traffic_for_rules(
             ),
             None,
         )
-        diff = traffic["percentage"] - to_number(previous.get("percentage", UNDEFINED)) if previous is not None else 0
-        rebucket = (
-            previous is None or changed or diff < 0 or moved or truthy(variation_weights)
+        diff = (
+            traffic["percentage"] - to_number(previous.get("percentage", UNDEFINED))
+            if previous is not None
+            else 0
         )
+        rebucket = previous is None or changed or diff < 0 or moved or truthy(variation_weights)
         allocation: list[dict[str, Any]] = traffic["allocation"]
         free = [list(span) for span in available]
         if previous is not None and truthy(previous.get("allocation")) and not rebucket:
@@ -157,10 +159,14 @@ def traffic_for_rules(
                 else:
                     fill = (weight / 100) * diff
                 for span in take(free, fill):
-                    entry = {"range": span} if value is UNDEFINED else {
-                        "variation": value,
-                        "range": span,
-                    }
+                    entry = (
+                        {"range": span}
+                        if value is UNDEFINED
+                        else {
+                            "variation": value,
+                            "range": span,
+                        }
+                    )
                     allocation.append(entry)
                 free = consume(free, fill)
         traffic["allocation"] = [

@@ -29,7 +29,7 @@ def parse_if_stringified(value: Any) -> Any:
 
 
 def _simplify(expression: Any) -> Any:
-    """Drop `"*"` members bottom-up; an emptied list/and/or is `"*"`, an emptied not never matches."""
+    """Drop `"*"` members bottom-up; emptied list/and/or become `"*"`, an emptied not fails."""
     if expression == "*":
         return expression
     if isinstance(expression, list):
@@ -48,9 +48,7 @@ def _simplify(expression: Any) -> Any:
     return expression
 
 
-def _mark_segments(
-    expression: Any, decided: Callable[[str], bool]
-) -> Any:
+def _mark_segments(expression: Any, decided: Callable[[str], bool]) -> Any:
     if expression == "*":
         return expression
     if isinstance(expression, list):
@@ -79,9 +77,7 @@ def _mark_conditions(expression: Any, context: dict[str, Any]) -> Any:
         for combinator in _COMBINATORS:
             if combinator in expression and isinstance(expression[combinator], list):
                 return {
-                    combinator: [
-                        _mark_conditions(item, context) for item in expression[combinator]
-                    ]
+                    combinator: [_mark_conditions(item, context) for item in expression[combinator]]
                 }
             if combinator in expression:
                 return expression

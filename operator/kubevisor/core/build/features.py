@@ -273,8 +273,11 @@ def build_feature(
     for position, rule in enumerate(rules):
         if not isinstance(rule, dict):
             raise _problem(
-                key, f"{rules_path}.{position}", "a rule must be a mapping",
-                "write {key, segments, percentage}", origin,
+                key,
+                f"{rules_path}.{position}",
+                "a rule must be a mapping",
+                "write {key, segments, percentage}",
+                origin,
             )
         collect_segment_keys(rule.get("segments", UNDEFINED), used_segments)
         overrides = rule.get("variableOverrides")
@@ -300,9 +303,7 @@ def build_feature(
             _variation(variation, schema, inputs, used_segments, (key, f"variations.{i}", origin))
             for i, variation in enumerate(variations)
         ]
-    raw_traffic = traffic_for_rules(
-        variations, rules, state_features.get(key), group_ranges or []
-    )
+    raw_traffic = traffic_for_rules(variations, rules, state_features.get(key), group_ranges or [])
     feature["traffic"] = [
         _traffic_entry(raw, schema, inputs.stringify, (key, f"{rules_path}.{i}", origin))
         for i, raw in enumerate(raw_traffic)
@@ -313,8 +314,11 @@ def build_feature(
     if truthy(schema):
         if not isinstance(schema, dict):
             raise _problem(
-                key, "variablesSchema", "variablesSchema must be a mapping",
-                "map variable names to {type, defaultValue}", origin,
+                key,
+                "variablesSchema",
+                "variablesSchema must be a mapping",
+                "map variable names to {type, defaultValue}",
+                origin,
             )
         feature["variablesSchema"] = _variables_schema(schema, inputs.schemas)
     force = environment_value(definition, "force", environment)

@@ -45,7 +45,8 @@ def feature_hash(key: str, features: dict[str, dict[str, JSON]], path: tuple[str
     if key in path:
         raise ValueError(" -> ".join((*path, key)))
     required_hashes = [
-        feature_hash(required, features, (*path, key)) for required in required_feature_keys(feature)
+        feature_hash(required, features, (*path, key))
+        for required in required_feature_keys(feature)
     ]
     text = dumps(
         {

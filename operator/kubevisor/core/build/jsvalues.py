@@ -76,9 +76,7 @@ def parse_int(text: str) -> int | float:
 def clone(value: JSON) -> JSON:
     """`JSON.parse(JSON.stringify(value))`: a deep copy in which NaN and infinities become null."""
     if isinstance(value, dict):
-        return {
-            key: clone(item) for key, item in value.items() if item is not UNDEFINED
-        }
+        return {key: clone(item) for key, item in value.items() if item is not UNDEFINED}
     if isinstance(value, list):
         return [None if item is UNDEFINED else clone(item) for item in value]
     if isinstance(value, float) and not math.isfinite(value):

@@ -42,7 +42,9 @@ def matches_tags(candidate_tags: list[Any], selector: Any) -> bool:
     return True
 
 
-def target_selects(target: dict[str, Any] | None, feature_key: str, feature: dict[str, Any]) -> bool:
+def target_selects(
+    target: dict[str, Any] | None, feature_key: str, feature: dict[str, Any]
+) -> bool:
     """Whether a target's selectors (tag, tags, include/exclude globs) pick the feature."""
     if feature.get("archived") is True:
         return False
