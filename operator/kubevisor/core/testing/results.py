@@ -51,13 +51,15 @@ class TestReport:
             len(assertions) - assertions_passed,
         )
 
-    def render(self, *, only_failures: bool = False) -> str:
-        """Upstream-like text (without timings, so the output is deterministic)."""
+    def render(self, *, only_failures: bool = False, key_suffix: str = "") -> str:
+        """Upstream-like text (without timings, so the output is deterministic).
+
+        `key_suffix` follows each spec key (upstream prints the file extension there)."""
         lines: list[str] = []
         for spec in self.specs:
             if only_failures and spec.passed:
                 continue
-            lines += ["", f"Testing: {spec.key}"]
+            lines += ["", f"Testing: {spec.key}{key_suffix}"]
             if spec.not_found:
                 lines.append(f"  => {spec.kind} {spec.subject} not found")
                 continue
