@@ -138,14 +138,17 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
     checks = {name: node[name] for name in limits if name in node}
     if not checks:
         return
-    for name in ("const", "enum"):
-        values = [node[name]] if name == "const" else node.get(name)
-        if name not in node or not isinstance(values, list):
-            continue
-        for value in values:
-            problem = attribute_value_problem(value, checks)
-            if problem:
-                report.error((*path, name), problem, "keep enum/const within the limits")
+    candidates = [node["const"]] if "const" in node else []
+    if isinstance(node.get("enum"), list):
+        candidates += node["enum"]
+    for value in candidates:
+        problem = attribute_value_problem(value, checks)
+        if problem:
+            report.error(
+                (*path, "enum" if "enum" in node else "const"),
+                problem,
+                "keep values within the limits",
+            )
 
 
 def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:

@@ -30,7 +30,15 @@ EXPECTATIONS = (
     "expectedVariables",
     "expectedEvaluations",
 )
-FEATURE_ASSERTION = ("description", "matrix", "environment", "target", "at", *EXPECTATIONS)
+FEATURE_ASSERTION = (
+    "description",
+    "matrix",
+    "environment",
+    "target",
+    "at",
+    "children",
+    *EXPECTATIONS,
+)
 CHILD = ("sticky", *EXPECTATIONS)
 EVALUATIONS = ("flag", "variation", "variables")
 PLACEHOLDER = "${{"
