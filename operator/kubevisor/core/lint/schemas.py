@@ -19,6 +19,7 @@ from kubevisor.core.lint.shapes import (
     strict_object,
 )
 from kubevisor.core.lint.values import value_problems
+from kubevisor.core.lint.variables import check_value
 
 VARIABLE_TYPES = ("string", "integer", "double", "boolean", "array", "object", "json")
 REUSABLE_TYPES = ("boolean", "string", "integer", "double", "object", "array")
@@ -82,8 +83,7 @@ def lint_variable_schema(
         return  # values cannot be judged against a broken schema; its errors come first
     for field in ("defaultValue", "disabledValue"):
         if field in node:
-            for sub, message in value_problems(project, node[field], node):
-                report.error((*path, field, *sub), message, "make the value fit the schema")
+            check_value(project, report, (*path, field), node[field], node, top_level=True)
 
 
 def lint_schema_node(
