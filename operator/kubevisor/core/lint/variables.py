@@ -156,7 +156,7 @@ def _check_size(
         ),
         "json": (config.max_variable_json_stringified_length, "maxVariableJSONStringifiedLength"),
     }
-    cap, setting = caps.get(kind, (None, ""))
+    cap, setting = caps.get(kind, (None, "")) if isinstance(kind, str) else (None, "")
     if cap is None:
         return
     if kind in ("string", "json") and isinstance(value, str):
