@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from kubevisor.cli import main
 from kubevisor.core.definitions import Definitions, Kind, Problem
 from kubevisor.core.lint import lint

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from kubevisor.core.lint import lint
 from kubevisor.sources.project import load_project
 
