@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from kubevisor.core.definitions import Definitions
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import load_project
@@ -44,3 +45,22 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(SUCCESS_LINE)
     return 1 if problems else 0
+
+
+def refuse_invalid(defs: Definitions, command: str) -> int | None:
+    """For commands that must not run on definitions lint rejects (build, test, evaluate).
+
+    Prints every problem to stderr and returns exit code 1, or None when the definitions
+    are clean: `if (code := refuse_invalid(defs, "build")) is not None: return code`.
+    """
+    problems = lint(defs)
+    if not problems:
+        return None
+    for problem in problems:
+        print(f"error: {problem.render()}", file=sys.stderr)
+    print(
+        f"kubevisor {command}: {len(problems)} lint error(s); nothing was done. "
+        "Run `kubevisor lint` for the list.",
+        file=sys.stderr,
+    )
+    return 1

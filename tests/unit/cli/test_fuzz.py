@@ -182,3 +182,62 @@ def test_cli_lint_exits_cleanly_on_malformed_files(
             target.unlink()
         else:
             target.write_bytes(original)
+
+
+BUILD_FILES = ["features/checkout.yml", "segments/dach.yml", "groups/promos.yml", "targets/web.yml"]
+
+
+def lint_then_build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, int, str, int]:
+    """(lint exit, build exit, build stderr, number of datafiles written)."""
+    lint_exit = main(["lint", str(project)])
+    capsys.readouterr()
+    with tempfile.TemporaryDirectory() as out:
+        build_exit = main(["build", str(project), "--out", out, "--no-state-files"])
+        written = len(list(Path(out).rglob("*.json")))
+    _, err = capsys.readouterr()
+    return lint_exit, build_exit, err, written
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
+def test_cli_build_exits_cleanly_on_malformed_files(
+    project_copy: Path, file_name: str, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = project_copy / file_name
+    original = target.read_bytes()
+    target.write_text(content)
+    try:
+        _, build_exit, err, _ = lint_then_build(project_copy, capsys)
+        assert build_exit in (0, 1)
+        assert "Traceback" not in err
+        if build_exit == 1:
+            assert err.strip(), "a failing build must say why"
+    finally:
+        target.write_bytes(original)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/build.py (builder) does not run lint first yet; add "
+    "`kubevisor.cli.lint.refuse_invalid(defs, 'build')` there and remove this marker",
+)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
+def test_cli_build_refuses_what_lint_rejects(
+    project_copy: Path, file_name: str, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = project_copy / file_name
+    original = target.read_bytes()
+    target.write_text(content)
+    try:
+        lint_exit, build_exit, err, written = lint_then_build(project_copy, capsys)
+        if lint_exit == 1:
+            assert build_exit == 1, "build must stop on definitions that lint rejects"
+            assert err.strip()
+            assert written == 0, "nothing may be written for rejected definitions"
+    finally:
+        target.write_bytes(original)
