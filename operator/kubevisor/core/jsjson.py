@@ -15,6 +15,8 @@ import math
 import re
 from typing import Any
 
+from kubevisor.core.jsnumber import format_number
+
 _MAX_ARRAY_INDEX = 4294967294
 _MAX_SAFE_INT = 2**53
 
@@ -58,42 +60,10 @@ def js_key_order(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def js_number_text(value: int | float) -> str:
-    """ECMAScript Number::toString of a number (NaN and infinities spelled as JavaScript does)."""
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not a number")
-    if isinstance(value, int):
-        if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
-            return str(value)
+    """ECMAScript Number::toString; ints beyond 2**53 print as the double JavaScript holds."""
+    if isinstance(value, int) and not -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
         value = float(value)
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "0"
-    if value.is_integer() and abs(value) <= _MAX_SAFE_INT:
-        return str(int(value))
-    sign = "-" if value < 0 else ""
-    mantissa, _, exponent_text = repr(abs(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    all_digits = whole + fraction
-    digits = all_digits.lstrip("0")
-    leading_zeros = len(all_digits) - len(digits)
-    # the value is 0.DIGITS * 10**point: `point` says where the decimal point goes
-    point = len(whole) + int(exponent_text or 0) - leading_zeros
-    digits = digits.rstrip("0")
-    count = len(digits)
-    if count <= point <= 21:
-        return sign + digits + "0" * (point - count)
-    if 0 < point <= 21:
-        return sign + digits[:point] + "." + digits[point:]
-    if -6 < point <= 0:
-        return sign + "0." + "0" * (-point) + digits
-    exponent = point - 1
-    exponent_part = f"e{'+' if exponent >= 0 else '-'}{abs(exponent)}"
-    if count == 1:
-        return sign + digits + exponent_part
-    return sign + digits[0] + "." + digits[1:] + exponent_part
+    return format_number(value)
 
 
 def js_string(value: Any) -> str:
