@@ -6,7 +6,6 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kubevisor.core.keyorder import (
     apply_key_order,
     format_hint,

@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from kubevisor.core.ordering import in_listing_order, listing_key, sorted_keys
 
 FIXTURES = Path("tests/conformance/fixtures")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from kubevisor.sources.kubectl_yaml import KubectlYAMLError, iter_documents, resolve_plain
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from kubevisor.core.definitions import Kind
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.manifests import load_manifests
@@ -223,7 +222,7 @@ def test_unreadable_input_raises_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file"):
         load_manifests([tmp_path / "missing"])
     write(tmp_path / "broken.yaml", "a: [\n")
-    with pytest.raises(SourceError, match="broken.yaml"):
+    with pytest.raises(SourceError, match=r"broken\.yaml"):
         load_manifests([tmp_path])
 
 
