@@ -32,6 +32,7 @@ from kubevisor.core.keyorder import (
 from kubevisor.core.ordering import in_listing_order
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.kubectl_yaml import Document, KubectlYAMLError, iter_documents
+from kubevisor.sources.yaml12 import js_number
 
 API_VERSION = "kubevisor.io/v1alpha1"
 DEFAULT_NAMESPACE = "default"
@@ -152,13 +153,24 @@ def _documents(path: Path) -> list[Document]:
         raise SourceError(f"{path}: cannot read it: {error.strerror}") from None
     if path.suffix == ".json":
         try:
-            return [Document(index=0, value=json.loads(text, object_pairs_hook=_no_duplicates))]
+            value = json.loads(
+                text,
+                object_pairs_hook=_no_duplicates,
+                parse_int=lambda text: js_number(int(text)),
+                parse_float=lambda text: js_number(float(text)),
+                parse_constant=_not_json,
+            )
+            return [Document(index=0, value=value)]
         except ValueError as error:
             raise SourceError(f"{path}: invalid JSON: {error}") from None
     try:
         return list(iter_documents(text))
     except KubectlYAMLError as error:
         raise SourceError(f"{path}: {error}") from None
+
+
+def _not_json(text: str) -> JSON:
+    raise ValueError(f"{text} is not valid JSON")
 
 
 def _no_duplicates(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
