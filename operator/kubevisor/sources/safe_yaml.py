@@ -50,15 +50,17 @@ def is_plain_safe_key(key: str) -> bool:
     return bool(resolve_plain(key) == key and pyyaml_tag == _STR_TAG)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.SafeDumper):  # type: ignore[misc]
     def ignore_aliases(self, data: Any) -> bool:
         return True  # shared sub-objects are written out in full, never as anchors
 
     def represent_str(self, data: str) -> yaml.ScalarNode:
-        return self.represent_scalar(_STR_TAG, data, style='"')
+        node: yaml.ScalarNode = self.represent_scalar(_STR_TAG, data, style='"')
+        return node
 
     def represent_float(self, data: float) -> yaml.ScalarNode:
-        return self.represent_scalar(_FLOAT_TAG, yaml_float_text(data))
+        node: yaml.ScalarNode = self.represent_scalar(_FLOAT_TAG, yaml_float_text(data))
+        return node
 
     def represent_json_object(self, data: Any) -> yaml.MappingNode:
         pairs = []
