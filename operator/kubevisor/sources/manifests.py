@@ -18,7 +18,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,6 +333,14 @@ def load_manifests(
     for path in manifest_files(paths):
         for document in _documents(path):
             reader.read_document(document, str(path))
+    return assemble(reader.objects, reader.problems)
+
+
+def load_objects(objects: Iterable[Mapping[str, JSON]], *, source: str = "cluster") -> ManifestSet:
+    """Objects as the API server returns them (the operator's watch cache), not files."""
+    reader = _Reader(DEFAULT_NAMESPACE)
+    for position, value in enumerate(objects):
+        reader.read_object(dict(value), _Place(source, position))
     return assemble(reader.objects, reader.problems)
 
 
