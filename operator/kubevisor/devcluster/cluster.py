@@ -3,12 +3,16 @@ S3 server, in one run directory, on free loopback ports."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
 from kubevisor.devcluster import apiserver, etcd, s3
+from kubevisor.devcluster.binaries import control_plane_bin_dir, find_weed
 from kubevisor.devcluster.kubeconfig import render_kubeconfig
 from kubevisor.devcluster.pki import write_pki
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
@@ -175,3 +179,17 @@ class Cluster:
 def remove_run_dir(run_dir: Path) -> None:
     """Delete a stopped cluster's run directory."""
     shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def temporary_cluster() -> Iterator[ClusterInfo]:
+    """A cluster in a fresh temporary run directory, built binaries reused, everything stopped
+    and removed on exit, also when the body raises. The pytest `cluster` fixture is this."""
+    bin_dir = control_plane_bin_dir()
+    weed = find_weed()
+    run_dir = Path(tempfile.mkdtemp(prefix="kubevisor-dev-"))
+    try:
+        with Cluster(run_dir, control_plane_bin=bin_dir, weed=weed) as info:
+            yield info
+    finally:
+        remove_run_dir(run_dir)
