@@ -8,21 +8,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kubevisor.crds import crd_objects
+from kubevisor.crds.policy import policy_objects
 from kubevisor.crds.render import rendered_files, write_files
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kubevisor.crds", description="Generate the kubevisor CRDs."
+        prog="python -m kubevisor.crds",
+        description="Generate the kubevisor CRDs and admission policies.",
     )
     parser.add_argument("--out", type=Path, help="write one file per CRD into this folder")
     args = parser.parse_args(argv)
     crds = crd_objects()
     if args.out is not None:
-        for path in write_files(args.out, crds):
+        for path in write_files(args.out, crds, policy_objects()):
             print(path)
         return 0
-    sys.stdout.write("---\n".join(rendered_files(crds).values()))
+    sys.stdout.write("---\n".join(rendered_files(crds, policy_objects()).values()))
     return 0
 
 
