@@ -18,7 +18,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -336,11 +336,19 @@ def load_manifests(
     return assemble(reader.objects, reader.problems)
 
 
-def load_objects(objects: Iterable[Mapping[str, JSON]], *, source: str = "cluster") -> ManifestSet:
-    """Objects as the API server returns them (the operator's watch cache), not files."""
-    reader = _Reader(DEFAULT_NAMESPACE)
-    for position, value in enumerate(objects):
-        reader.read_object(dict(value), _Place(source, position))
+def load_objects(
+    objects: Iterable[dict[str, JSON]],
+    *,
+    source: str = "cluster",
+    namespace: str = DEFAULT_NAMESPACE,
+) -> ManifestSet:
+    """The same as `load_manifests` for objects already parsed (e.g. listed from the cluster).
+
+    `source` names where they came from in origins and problems.
+    """
+    reader = _Reader(namespace)
+    for index, value in enumerate(objects):
+        reader.read_object(value, _Place(source, index))
     return assemble(reader.objects, reader.problems)
 
 
