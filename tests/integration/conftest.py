@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kubevisor.devcluster.cluster import temporary_cluster
+from kubevisor.devcluster.cluster import Cluster, temporary_cluster_control
 from kubevisor.devcluster.state import ClusterInfo
 
 _HERE = Path(__file__).parent
@@ -23,12 +23,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def cluster() -> Iterator[ClusterInfo]:
+def cluster_control() -> Iterator[Cluster]:
+    """The started dev cluster itself: `stop_server("weed")` / `start_server("weed")` take
+    the S3 server away and bring it back (same port, same data)."""
+    with temporary_cluster_control() as control:
+        yield control
+
+
+@pytest.fixture(scope="session")
+def cluster(cluster_control: Cluster) -> ClusterInfo:
     """etcd + kube-apiserver + kube-controller-manager + SeaweedFS S3 on loopback ports.
 
     The object has `kubeconfig`, `s3_endpoint`, `s3_access_key`, `s3_secret_key`, `s3_region`,
     `env()` and `kubectl(*args)`. Binaries come from tools/controlplane/build.sh (built once and
     cached) or from $KUBEVISOR_CONTROLPLANE_BIN.
     """
-    with temporary_cluster() as info:
-        yield info
+    assert cluster_control.info is not None
+    return cluster_control.info

@@ -86,6 +86,16 @@ async def run(settings: OperatorSettings) -> None:
             return problem
         return None if reconciler.ready else "waiting for the initial listing of all kinds"
 
+    async def confirm_nothing_to_watch() -> None:
+        # With no objects at all, Kopf calls no handler and the reconciler is never attached:
+        # a listing that finds nothing makes the operator ready all the same.
+        while not reconciler.ready:
+            with contextlib.suppress(Exception):
+                if not await watchdog.listed():
+                    reconciler.nothing_to_watch = True
+                    return
+            await asyncio.sleep(2)
+
     runner = web.AppRunner(make_app(metrics, healthy, ready))
     await runner.setup()
     await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
@@ -95,14 +105,15 @@ async def run(settings: OperatorSettings) -> None:
         asyncio.create_task(reconciler.run(), name="reconciler"),
         asyncio.create_task(watchdog.run(settings.resync_seconds), name="watchdog"),
     ]
+    empty_check = asyncio.create_task(confirm_nothing_to_watch(), name="empty-check")
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             task.result()  # surface the error that stopped us
     finally:
-        for task in tasks:
+        for task in [*tasks, empty_check]:
             task.cancel()
-        for task in tasks:
+        for task in [*tasks, empty_check]:
             with contextlib.suppress(BaseException):
                 await task
         await leader.release()

@@ -55,6 +55,9 @@ class Reconciler:
         self._saved: dict[str, SavedState] = {}
         self._wakeup = asyncio.Event()
         self.last_loop = time.monotonic()
+        self.nothing_to_watch = False
+        """Set when a listing found none of our objects: Kopf then calls no handler, so
+        `attach` never runs, yet the (empty) caches are complete."""
 
     # ------------------------------------------------------------------ inputs
 
@@ -97,7 +100,7 @@ class Reconciler:
 
     @property
     def ready(self) -> bool:
-        return self.indexes is not None
+        return self.indexes is not None or self.nothing_to_watch
 
     def namespaces(self) -> set[str]:
         if self.indexes is None:

@@ -48,6 +48,9 @@ class Cluster:
         self.weed = weed
         self.die_with_parent = die_with_parent
         self._processes: list[ServerProcess] = []
+        self._launches: dict[str, tuple[list[str], dict[str, str] | None]] = {}
+        """How each server was started, so a test can stop one and start it again."""
+        self._s3_port = 0
         self.info: ClusterInfo | None = None
 
     def __enter__(self) -> ClusterInfo:
@@ -75,6 +78,23 @@ class Cluster:
         while self._processes:
             self._processes.pop().stop()
 
+    def stop_server(self, name: str) -> None:
+        """Stop one server (tests of outages: `weed` is the S3 server)."""
+        for process in [p for p in self._processes if p.name == name]:
+            process.stop()
+            self._processes.remove(process)
+
+    def start_server(self, name: str) -> None:
+        """Start a server stopped by `stop_server` again, same command and data; only the S3
+        server (`weed`) can be waited for here."""
+        if name != "weed":
+            raise ValueError(f"start_server: only 'weed' can be restarted, not {name!r}")
+        if any(p.name == name for p in self._processes):
+            return
+        argv, env = self._launches[name]
+        process = self._spawn(name, argv, env)
+        process.wait_ready(lambda: s3.s3_answering(self._s3_port), S3_TIMEOUT)
+
     def _start(self) -> ClusterInfo:
         run = self.run_dir
         run.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -82,6 +102,7 @@ class Cluster:
         etcd_port, peer_port, api_port, kcm_port, s3_port, *weed_ports = pick_ports(
             5 + len(s3.WEED_PORT_FLAGS)
         )
+        self._s3_port = s3_port
         credentials = s3.S3Credentials.generate()
         config_file = run / "s3-identities.json"
         config_file.touch(mode=0o600)
@@ -173,6 +194,7 @@ class Cluster:
             env=env,
         )
         self._processes.append(process)
+        self._launches[name] = (argv, env)
         return process
 
 
@@ -185,11 +207,20 @@ def remove_run_dir(run_dir: Path) -> None:
 def temporary_cluster() -> Iterator[ClusterInfo]:
     """A cluster in a fresh temporary run directory, built binaries reused, everything stopped
     and removed on exit, also when the body raises. The pytest `cluster` fixture is this."""
+    with temporary_cluster_control() as cluster:
+        assert cluster.info is not None
+        yield cluster.info
+
+
+@contextlib.contextmanager
+def temporary_cluster_control() -> Iterator[Cluster]:
+    """`temporary_cluster`, giving the started `Cluster` itself (to stop and start servers)."""
     bin_dir = control_plane_bin_dir()
     weed = find_weed()
     run_dir = Path(tempfile.mkdtemp(prefix="kubevisor-dev-"))
     try:
-        with Cluster(run_dir, control_plane_bin=bin_dir, weed=weed) as info:
-            yield info
+        cluster = Cluster(run_dir, control_plane_bin=bin_dir, weed=weed)
+        with cluster:
+            yield cluster
     finally:
         remove_run_dir(run_dir)
