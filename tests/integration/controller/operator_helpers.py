@@ -269,10 +269,17 @@ class WriteCounter:
         self.kube = kube
         self.namespace = namespace or kube.namespace
         self.writes: Counter[str] = Counter()
+        self.revisions: dict[str, list[str]] = {}
+        """The `kubevisor.io/revision` annotation of each write, in order, per name."""
+        self.events: list[tuple[str, str, str, str]] = []
+        """(event type, name, resourceVersion, revision) of every write seen."""
         self._stop = threading.Event()
         self._error: BaseException | None = None
-        listing = json.loads(kube.cluster.kubectl("-n", self.namespace, "get", "cm", "-o", "json"))
-        self._version = str(listing["metadata"]["resourceVersion"])
+        listing = kube.client.list(ConfigMap, namespace=self.namespace)
+        list(listing)  # the list's resourceVersion is known once it is read
+        self._version = str(listing.resourceVersion)  # type: ignore[attr-defined]
+        assert self._version, "the ConfigMap list carried no resourceVersion"
+        self.start_version = self._version
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> WriteCounter:
@@ -295,7 +302,11 @@ class WriteCounter:
                     assert obj.metadata is not None
                     self._version = str(obj.metadata.resourceVersion)
                     if event in ("ADDED", "MODIFIED"):
-                        self.writes[str(obj.metadata.name)] += 1
+                        name = str(obj.metadata.name)
+                        self.writes[name] += 1
+                        revision = (obj.metadata.annotations or {}).get("kubevisor.io/revision")
+                        self.revisions.setdefault(name, []).append(str(revision))
+                        self.events.append((event, name, self._version, str(revision)))
                     if self._stop.is_set():
                         return
         except BaseException as error:  # reported by `count`
@@ -326,3 +337,102 @@ def s3_client(cluster: ClusterInfo) -> Any:
         region_name=cluster.s3_region,
         config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
     )
+
+
+API_VERSION = "kubevisor.io/v1alpha1"
+ENVIRONMENT = "production"
+
+
+def resource(kind: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": API_VERSION, "kind": kind, "metadata": {"name": name}, "spec": spec}
+
+
+def feature(key: str, *, percentage: float = 100, segments: Any = "*") -> dict[str, Any]:
+    """A Feature whose one production rule lets `percentage` % of `segments` in."""
+    name = key.lower()
+    spec = {
+        "key": key,
+        "description": f"Feature {key}",
+        "tags": ["all"],
+        "bucketBy": "userId",
+        "rules": {ENVIRONMENT: [{"key": "main", "segments": segments, "percentage": percentage}]},
+    }
+    return resource("Feature", name, spec)
+
+
+def base_objects(
+    *, features: Iterable[str] = ("checkout", "banner"), datafile: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """A small project: two attributes, one segment, some features and one Datafile named
+    `production` (ConfigMap `production`) with extra `datafile` spec fields."""
+    return [
+        resource("Attribute", "userid", {"key": "userId", "description": "User", "type": "string"}),
+        resource("Attribute", "country", {"description": "Country", "type": "string"}),
+        resource(
+            "Segment",
+            "nl",
+            {
+                "description": "Dutch users",
+                "conditions": [{"attribute": "country", "operator": "equals", "value": "nl"}],
+            },
+        ),
+        *(feature(key) for key in features),
+        resource(
+            "Datafile",
+            "production",
+            {
+                "target": "all",
+                "environment": ENVIRONMENT,
+                "description": "All features",
+                "tag": "all",
+                **(datafile or {}),
+            },
+        ),
+    ]
+
+
+def object_store_spec(cluster: ClusterInfo, bucket: str, secret: str = "s3") -> dict[str, Any]:
+    return {
+        "url": f"s3://{bucket}/flags",
+        "endpoint": cluster.s3_endpoint,
+        "region": cluster.s3_region,
+        "credentialsSecret": {"name": secret},
+    }
+
+
+def credentials_secret(cluster: ClusterInfo, name: str = "s3") -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name},
+        "stringData": {
+            "AWS_ACCESS_KEY_ID": cluster.s3_access_key,
+            "AWS_SECRET_ACCESS_KEY": cluster.s3_secret_key,
+        },
+    }
+
+
+POLLED_KEY = f"flags/{ENVIRONMENT}/featurevisor-all.json"
+
+
+def s3_text(cluster: ClusterInfo, bucket: str, key: str = POLLED_KEY) -> str | None:
+    """The object's text, or None if it does not exist."""
+    client = s3_client(cluster)
+    try:
+        body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except client.exceptions.NoSuchKey:
+        return None
+    return str(body.decode())
+
+
+def revision_of(text: str) -> str:
+    return str(json.loads(text)["revision"])
+
+
+def published_revision(kube: Kube, name: str = "production") -> str | None:
+    """The revision the Datafile's status says is served, once Ready."""
+    status = kube.get("datafile", name).get("status") or {}
+    ready = next((c for c in status.get("conditions") or [] if c["type"] == "Ready"), None)
+    if ready is None or ready["status"] != "True":
+        return None
+    return str(status.get("revision"))
