@@ -1,0 +1,215 @@
+"""Shared set-up of the operator benchmarks: a temporary dev cluster with the CRDs, a namespace,
+the operator as a subprocess, manifests applied with kubectl, and a ConfigMap watch that notes
+when each revision arrives. Figures are printed by the scripts; nothing here asserts speed."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kubevisor.crds import KINDS
+from kubevisor.devcluster.cluster import temporary_cluster
+from kubevisor.devcluster.ports import LOOPBACK, pick_ports
+from kubevisor.devcluster.state import ClusterInfo
+from lightkube import Client
+from lightkube.config.kubeconfig import KubeConfig
+from lightkube.resources.core_v1 import ConfigMap
+
+REPO = Path(__file__).resolve().parents[1]
+NAMESPACE = "bench"
+API_VERSION = "kubevisor.io/v1alpha1"
+
+
+def feature(key: str, percentage: float = 100) -> dict[str, Any]:
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Feature",
+        "metadata": {"name": key.lower(), "namespace": NAMESPACE},
+        "spec": {
+            "key": key,
+            "description": f"Feature {key}",
+            "tags": ["all"],
+            "bucketBy": "userId",
+            "rules": {
+                "production": [{"key": "main", "segments": "*", "percentage": percentage}]
+            },
+        },
+    }
+
+
+def base_objects() -> list[dict[str, Any]]:
+    def obj(kind: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+        metadata = {"name": name, "namespace": NAMESPACE}
+        return {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}
+
+    return [
+        obj("Attribute", "userid", {"key": "userId", "description": "User", "type": "string"}),
+        feature("checkout"),
+        obj(
+            "Datafile",
+            "production",
+            {"target": "all", "environment": "production", "description": "All", "tag": "all"},
+        ),
+    ]
+
+
+def apply(cluster: ClusterInfo, objects: list[dict[str, Any]], workers: int = 1) -> float:
+    """Server-side apply with kubectl (`workers` processes in parallel); seconds taken."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as directory:
+        processes = []
+        for index in range(workers):
+            path = Path(directory) / f"part-{index}.json"
+            part = objects[index::workers]
+            path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": part}))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        "kubectl",
+                        f"--kubeconfig={cluster.kubeconfig}",
+                        "apply",
+                        "--server-side",
+                        "-f",
+                        str(path),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                )
+            )
+        for process in processes:
+            if process.wait() != 0:
+                raise SystemExit("kubectl apply failed")
+    return time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def bench_cluster() -> Iterator[ClusterInfo]:
+    print("starting the dev cluster ...", file=sys.stderr)
+    with temporary_cluster() as cluster:
+        crds = [f"--filename={REPO / 'crds' / (info.crd_name + '.yaml')}" for info in KINDS]
+        cluster.kubectl("apply", "--server-side", *crds)
+        names = [f"crd/{info.crd_name}" for info in KINDS]
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", *names)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                cluster.kubectl("get", ",".join(info.crd_name for info in KINDS), "-A")
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        cluster.kubectl("create", "namespace", NAMESPACE)
+        yield cluster
+
+
+class Operator:
+    """`python -m kubevisor operator` for the bench namespace."""
+
+    def __init__(self, cluster: ClusterInfo, log: Path, **env: str) -> None:
+        self.port = pick_ports(1)[0]
+        environment = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KUBEVISOR_"))},
+            "KUBECONFIG": str(cluster.kubeconfig),
+            "KUBEVISOR_NAMESPACES": NAMESPACE,
+            "KUBEVISOR_LEASE_NAMESPACE": NAMESPACE,
+            "KUBEVISOR_METRICS_HOST": LOOPBACK,
+            "KUBEVISOR_METRICS_PORT": str(self.port),
+            **env,
+        }
+        self.log = log.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kubevisor", "operator"],
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                url = f"http://{LOOPBACK}:{self.port}/readyz"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            time.sleep(0.2)
+        raise SystemExit("the operator did not become ready")
+
+    def metrics(self) -> str:
+        with urllib.request.urlopen(f"http://{LOOPBACK}:{self.port}/metrics") as response:
+            return str(response.read().decode())
+
+    def rss_mib(self) -> tuple[float, float]:
+        """(current, peak) resident set size in MiB."""
+        values: dict[str, float] = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                values[name] = int(rest.split()[0]) / 1024
+        return values["VmRSS"], values["VmHWM"]
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()
+
+
+class RevisionWatch:
+    """Notes the monotonic time at which each revision of a ConfigMap is first seen, and every
+    write (ADDED/MODIFIED event)."""
+
+    def __init__(self, cluster: ClusterInfo, name: str) -> None:
+        self.cluster = cluster
+        self.name = name
+        self.seen: dict[str, float] = {}
+        self.writes = 0
+        self.changed = threading.Condition()
+        thread = threading.Thread(target=self._run, daemon=True)
+        thread.start()
+
+    def _run(self) -> None:
+        client = Client(KubeConfig.from_file(self.cluster.kubeconfig))
+        watch = client.watch(ConfigMap, namespace=NAMESPACE, fields={"metadata.name": self.name})
+        with contextlib.suppress(Exception):  # the cluster going away at the end
+            for event, obj in watch:
+                if event not in ("ADDED", "MODIFIED") or obj.metadata is None:
+                    continue
+                revision = (obj.metadata.annotations or {}).get("kubevisor.io/revision", "")
+                with self.changed:
+                    self.writes += 1
+                    self.seen.setdefault(revision, time.monotonic())
+                    self.changed.notify_all()
+
+    def wait_for(self, revision: str, timeout: float = 60) -> float:
+        with self.changed:
+            if not self.changed.wait_for(lambda: revision in self.seen, timeout=timeout):
+                raise SystemExit(f"revision {revision} never arrived")
+            return self.seen[revision]
+
+    def datafile(self) -> dict[str, Any]:
+        client = Client(KubeConfig.from_file(self.cluster.kubeconfig))
+        found = client.get(ConfigMap, self.name, namespace=NAMESPACE)
+        loaded: dict[str, Any] = json.loads((found.data or {})["datafile.json"])
+        return loaded
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
