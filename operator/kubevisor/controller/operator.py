@@ -86,15 +86,12 @@ async def run(settings: OperatorSettings) -> None:
             return problem
         return None if reconciler.ready else "waiting for the initial listing of all kinds"
 
-    async def confirm_nothing_to_watch() -> None:
-        # With no objects at all, Kopf calls no handler and the reconciler is never attached:
-        # a listing that finds nothing makes the operator ready all the same.
+    async def confirm_listing() -> None:
+        # The cache is complete once it holds every object a listing found (see `expect`).
         while not reconciler.ready:
             with contextlib.suppress(Exception):
-                if not await watchdog.listed():
-                    reconciler.nothing_to_watch = True
-                    return
-            await asyncio.sleep(2)
+                reconciler.expect(uid for _, uid, _ in await watchdog.listed())
+            await asyncio.sleep(5)
 
     runner = web.AppRunner(make_app(metrics, healthy, ready))
     await runner.setup()
@@ -105,15 +102,15 @@ async def run(settings: OperatorSettings) -> None:
         asyncio.create_task(reconciler.run(), name="reconciler"),
         asyncio.create_task(watchdog.run(settings.resync_seconds), name="watchdog"),
     ]
-    empty_check = asyncio.create_task(confirm_nothing_to_watch(), name="empty-check")
+    listing_check = asyncio.create_task(confirm_listing(), name="initial-listing")
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             task.result()  # surface the error that stopped us
     finally:
-        for task in [*tasks, empty_check]:
+        for task in [*tasks, listing_check]:
             task.cancel()
-        for task in [*tasks, empty_check]:
+        for task in [*tasks, listing_check]:
             with contextlib.suppress(BaseException):
                 await task
         await leader.release()

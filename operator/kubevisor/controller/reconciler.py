@@ -46,40 +46,68 @@ class Reconciler:
         self.state_store = state_store
         self.publisher = publisher
         self.writer = writer
-        self.indexes: Mapping[str, Mapping[str, Iterable[dict[str, Any]]]] | None = None
-        """The watch caches: kind -> namespace -> compact objects (see `handlers`)."""
+        self.cache: dict[str, dict[str, dict[str, Any]]] = {}
+        """The watch cache: namespace -> uid -> compact object (see `handlers.compact`)."""
         self._fingerprints: dict[str, str] = {}
+        self._deleted: set[str] = set()
+        self._missing: set[str] | None = None
+        """Listed uids not seen yet (None before the first listing)."""
+        self._ready = False
         self.leading = False
         self._first_change: dict[str, float] = {}
         self._last_change: dict[str, float] = {}
         self._saved: dict[str, SavedState] = {}
         self._wakeup = asyncio.Event()
         self.last_loop = time.monotonic()
-        self.nothing_to_watch = False
-        """Set when a listing found none of our objects: Kopf then calls no handler, so
-        `attach` never runs, yet the (empty) caches are complete."""
 
     # ------------------------------------------------------------------ inputs
 
-    def attach(self, indexes: Mapping[str, Mapping[str, Iterable[dict[str, Any]]]]) -> None:
-        """Take the watch caches (Kopf indexes, kind -> namespace -> objects). Kopf calls event
-        handlers only once every index holds its initial listing, so from here on a compile
-        never sees half a namespace."""
-        if self.indexes is None:
-            self.indexes = indexes
-            for namespace in self.namespaces():
-                self.touch(namespace)
-
-    def observe(self, uid: str, namespace: str, fingerprint: str | None) -> None:
-        """An object changed (or was deleted: `fingerprint` None). Mark its namespace dirty
-        unless only its status changed: our own status writes come back as watch events."""
-        if fingerprint is not None and self._fingerprints.get(uid) == fingerprint:
+    def expect(self, uids: Iterable[str]) -> None:
+        """The uids a fresh listing found. The cache is complete, and compiles may start, once
+        each of them was seen (or deleted): a compile never sees half a namespace, so a restart
+        never publishes a partial datafile. Called again with a newer listing while not ready
+        (an object deleted between two listings is then no longer waited for)."""
+        if self._ready:
             return
-        if fingerprint is None:
-            self._fingerprints.pop(uid, None)
-        else:
+        self._missing = set(uids) - self._fingerprints.keys() - self._deleted
+        self._check_ready()
+
+    def remember(self, obj: dict[str, Any], fingerprint: str) -> None:
+        """An object was listed, added or changed. Its namespace becomes dirty unless only its
+        status changed: our own status writes come back as watch events."""
+        metadata = obj["metadata"]
+        uid, namespace = str(metadata["uid"]), str(metadata["namespace"])
+        self.cache.setdefault(namespace, {})[uid] = obj
+        self._deleted.discard(uid)
+        if self._missing is not None:
+            self._missing.discard(uid)
+        if self._fingerprints.get(uid) != fingerprint:
             self._fingerprints[uid] = fingerprint
+            self.touch(namespace)
+        self._check_ready()
+
+    def forget(self, uid: str, namespace: str) -> None:
+        """An object was deleted."""
+        objects = self.cache.get(namespace, {})
+        objects.pop(uid, None)
+        if not objects:
+            self.cache.pop(namespace, None)
+        self._fingerprints.pop(uid, None)
+        if not self._ready:
+            self._deleted.add(uid)
+        if self._missing is not None:
+            self._missing.discard(uid)
         self.touch(namespace)
+        self._check_ready()
+
+    def _check_ready(self) -> None:
+        if self._ready or self._missing is None or self._missing:
+            return
+        self._ready = True
+        self._missing = None
+        self._deleted.clear()
+        for namespace in self.namespaces():
+            self.touch(namespace)
 
     def touch(self, namespace: str, delay: float = 0.0) -> None:
         now = time.monotonic() + delay
@@ -100,17 +128,18 @@ class Reconciler:
 
     @property
     def ready(self) -> bool:
-        return self.indexes is not None or self.nothing_to_watch
+        return self._ready
 
     def namespaces(self) -> set[str]:
-        if self.indexes is None:
-            return set()
-        return {str(namespace) for index in self.indexes.values() for namespace in index}
+        return set(self.cache)
 
     def objects(self, namespace: str) -> list[dict[str, Any]]:
-        if self.indexes is None:
-            return []
-        return [obj for kind in PLURALS for obj in self.indexes[kind].get(namespace, ())]
+        """The namespace's cached objects, in a stable order (kind, then name)."""
+        order = {kind: index for index, kind in enumerate(PLURALS)}
+        return sorted(
+            self.cache.get(namespace, {}).values(),
+            key=lambda obj: (order.get(obj["kind"], len(order)), obj["metadata"]["name"]),
+        )
 
     # ------------------------------------------------------------------ loop
 

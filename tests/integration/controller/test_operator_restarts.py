@@ -116,7 +116,7 @@ def test_sigkill_mid_burst_then_restart_converges_to_the_offline_build(
     # A short max delay makes the first operator publish while the burst is still arriving.
     first = operators(max_delay_seconds=1.0)
     wait_until(lambda: published_revision(kube) == "1", timeout=TIMEOUT, what="revision 1")
-    burst = burst_file(kube, tmp_path, 300)
+    burst = burst_file(kube, tmp_path, 1000)
     applying = apply_file(kube, burst)
     try:
         wait_until(lambda: feature_count(kube) > 2, timeout=TIMEOUT, what="a mid-burst publish")
@@ -126,7 +126,7 @@ def test_sigkill_mid_burst_then_restart_converges_to_the_offline_build(
         _, errors = applying.communicate(timeout=120)
     assert applying.returncode == 0, errors
     operators()
-    wait_until(lambda: feature_count(kube) == 302, timeout=60, what="all 302 features published")
+    wait_until(lambda: feature_count(kube) == 1002, timeout=60, what="all 1,002 features published")
     wait_until(
         lambda: s3_text(kube.cluster, bucket) == kube.datafile_text("production"),
         timeout=TIMEOUT,

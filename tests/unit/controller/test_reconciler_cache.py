@@ -1,0 +1,102 @@
+"""The reconciler's watch cache: when it counts as complete, and what marks a namespace dirty."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pytest
+from kubevisor.controller.handlers import compact, fingerprint
+from kubevisor.controller.metrics import Metrics
+from kubevisor.controller.reconciler import Reconciler
+from kubevisor.controller.settings import OperatorSettings
+
+
+def make_reconciler() -> Reconciler:
+    settings = OperatorSettings(debounce_seconds=0.0, max_delay_seconds=0.0)
+    # Store, publisher and writer are not used by the cache.
+    none = cast(Any, None)
+    return Reconciler(
+        settings=settings, metrics=Metrics(), state_store=none, publisher=none, writer=none
+    )
+
+
+def obj(kind: str, name: str, namespace: str = "ns", **spec: Any) -> dict[str, Any]:
+    return compact(
+        {
+            "apiVersion": "kubevisor.io/v1alpha1",
+            "kind": kind,
+            "metadata": {"name": name, "namespace": namespace, "uid": f"uid-{kind}-{name}"},
+            "spec": spec,
+        }
+    )
+
+
+def remember(reconciler: Reconciler, value: dict[str, Any]) -> None:
+    reconciler.remember(value, fingerprint(value))
+
+
+def due(reconciler: Reconciler) -> list[str]:
+    return reconciler._due()[0]
+
+
+def test_not_ready_until_every_listed_object_is_cached() -> None:
+    reconciler = make_reconciler()
+    remember(reconciler, obj("Feature", "a"))
+    assert not reconciler.ready
+    reconciler.expect(["uid-Feature-a", "uid-Feature-b"])
+    assert not reconciler.ready
+    assert due(reconciler) == []  # no compile of half a namespace
+    remember(reconciler, obj("Feature", "b"))
+    assert reconciler.ready
+    assert due(reconciler) == ["ns"]
+
+
+def test_an_object_deleted_before_it_was_seen_is_not_waited_for() -> None:
+    reconciler = make_reconciler()
+    reconciler.expect(["uid-Feature-a", "uid-Feature-gone"])
+    remember(reconciler, obj("Feature", "a"))
+    assert not reconciler.ready
+    reconciler.forget("uid-Feature-gone", "ns")
+    assert reconciler.ready
+
+
+def test_a_newer_listing_replaces_what_is_waited_for() -> None:
+    reconciler = make_reconciler()
+    reconciler.expect(["uid-Feature-gone"])
+    assert not reconciler.ready
+    reconciler.expect([])
+    assert reconciler.ready
+
+
+def test_status_changes_do_not_mark_the_namespace_dirty() -> None:
+    reconciler = make_reconciler()
+    feature = obj("Feature", "a", description="x")
+    remember(reconciler, feature)
+    reconciler.expect(["uid-Feature-a"])
+    assert due(reconciler) == ["ns"]
+    with_status = {**feature, "status": {"observedGeneration": 1}}
+    remember(reconciler, with_status)
+    assert due(reconciler) == []
+    assert reconciler.objects("ns") == [with_status]  # the cache still holds the newest
+    remember(reconciler, obj("Feature", "a", description="y"))
+    assert due(reconciler) == ["ns"]
+
+
+def test_deleting_the_last_object_drops_the_namespace_but_still_compiles_it() -> None:
+    reconciler = make_reconciler()
+    reconciler.expect([])
+    remember(reconciler, obj("Feature", "a", namespace="other"))
+    assert due(reconciler) == ["other"]
+    reconciler.forget("uid-Feature-a", "other")
+    assert reconciler.namespaces() == set()
+    assert due(reconciler) == ["other"]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_objects_come_in_kind_then_name_order(reverse: bool) -> None:
+    reconciler = make_reconciler()
+    values = [obj("Datafile", "d"), obj("Feature", "b"), obj("Feature", "a"), obj("Attribute", "z")]
+    for value in reversed(values) if reverse else values:
+        remember(reconciler, value)
+    names = [(o["kind"], o["metadata"]["name"]) for o in reconciler.objects("ns")]
+    assert names == [("Attribute", "z"), ("Feature", "a"), ("Feature", "b"), ("Datafile", "d")]
