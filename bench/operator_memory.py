@@ -43,14 +43,15 @@ def main() -> None:
             watch.wait_for("1", timeout=600)
             published = time.monotonic()
             features = len(watch.datafile()["features"])
-            # Idle: the first pass also writes every object's status; wait until compiles stop.
-            previous = -1
+            # Idle: the first pass also writes every object's status; wait until the operator
+            # has used less than 0.1 s of CPU in 2 s.
+            used = operator.cpu_seconds()
             while True:
-                _, count = compile_seconds(operator.metrics())
-                if count == previous:
+                time.sleep(2)
+                now_used = operator.cpu_seconds()
+                if now_used - used < 0.1:
                     break
-                previous = count
-                time.sleep(5)
+                used = now_used
             idle = time.monotonic()
             rss, peak = operator.rss_mib()
             total, count = compile_seconds(operator.metrics())

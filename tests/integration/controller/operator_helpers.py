@@ -126,7 +126,7 @@ class OperatorProcess:
     def start(self) -> OperatorProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kubevisor", "operator", "--verbose"],
+                [sys.executable, "-m", "kubevisor", "operator"],
                 cwd=REPO,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
