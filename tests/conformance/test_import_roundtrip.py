@@ -149,3 +149,29 @@ def test_yaml_readers_read_back_exactly_the_definitions(
             assert same(spec, definitions.of_kind(kind)[key]), (path, key)
             compared += 1
     assert compared == sum(len(definitions.of_kind(kind)) for kind in FOLDERS)
+
+
+PITFALLS = Path("tests/conformance/yaml11-pitfalls/project")
+
+
+def test_yaml_1_1_pitfalls_build_like_the_project(tmp_path: Path) -> None:
+    """Values kubectl would misread build the same bytes from manifests as from the project."""
+    run(
+        "build",
+        str(PITFALLS),
+        "--out",
+        str(tmp_path / "expected"),
+        "--state-dir",
+        str(tmp_path / "expected-state"),
+    )
+    import_project(PITFALLS, tmp_path / "manifests")
+    build(tmp_path / "manifests", tmp_path / "out", "3.1.0")
+    through_apiserver(tmp_path / "manifests", tmp_path / "cluster")
+    build(tmp_path / "cluster", tmp_path / "cluster-out", "3.1.0")
+    expected = tree(tmp_path / "expected")
+    assert b'[\\"no\\",\\"on\\",12,\\"2024-01-01\\"' in expected["production/featurevisor-all.json"]
+    assert tree(tmp_path / "out" / "default") == expected
+    assert tree(tmp_path / "cluster-out" / "default") == expected
+    assert tree(tmp_path / "out" / ".kubevisor-state" / "default") == tree(
+        tmp_path / "expected-state"
+    )

@@ -211,7 +211,13 @@ class _Object:
 
     @property
     def origin(self) -> str:
+        """Where the definition came from, as `Definitions.origins` records it."""
         return f"{self.kind} {self.namespace}/{self.name} ({self.place.file})"
+
+    @property
+    def where(self) -> str:
+        """The origin with the document (and list item) in the file, for problems."""
+        return f"{self.kind} {self.namespace}/{self.name} ({self.place.describe()})"
 
 
 class _Reader:
@@ -385,7 +391,7 @@ def _namespace(
                     path="spec.key",
                     message=f"the key is used by two objects: {first} and {obj.origin}",
                     hint="keys must be unique per kind in a namespace; rename one of them",
-                    origin=obj.origin,
+                    origin=obj.where,
                 )
             )
             continue
@@ -431,7 +437,7 @@ def _unique_objects(objects: list[_Object], problems: list[Problem]) -> list[_Ob
                         f"{obj.place.describe()}"
                     ),
                     hint="keep one of them; kubectl would let the last one win",
-                    origin=obj.origin,
+                    origin=obj.where,
                 )
             )
             continue
@@ -468,7 +474,7 @@ def _datafiles(objects: list[_Object], problems: list[Problem]) -> list[Datafile
 
 def _datafile_problem(obj: _Object, path: str, message: str, hint: str = "") -> Problem:
     return Problem(
-        kind=Kind.TARGET, key=obj.name, path=path, message=message, hint=hint, origin=obj.origin
+        kind=Kind.TARGET, key=obj.name, path=path, message=message, hint=hint, origin=obj.where
     )
 
 
