@@ -91,7 +91,7 @@ def test_zero_weight_and_zero_percentage_leave_no_allocation() -> None:
     [traffic] = traffic_for_rules(variations, [rule("all", 100)], None, [])
     assert allocation(traffic) == [("on", [0, 100000])]
     [traffic] = traffic_for_rules(FIFTY_FIFTY, [rule("none", 0)], None, [])
-    assert traffic["percentage"] == 0 and "allocation" not in traffic or not traffic["allocation"]
+    assert (traffic["percentage"] == 0 and "allocation" not in traffic) or not traffic["allocation"]
 
 
 def test_features_without_variations_get_no_allocation() -> None:

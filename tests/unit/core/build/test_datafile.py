@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from kubevisor.core.build import BuildError, build_datafile, build_project
 from kubevisor.core.definitions import Definitions, Kind, ProjectConfig
 from kubevisor.core.jsjson import dumps

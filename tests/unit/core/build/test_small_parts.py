@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kubevisor.core.build.groups import feature_ranges
 from kubevisor.core.build.revision import next_revision
 from kubevisor.core.build.selection import exposed, matches_feature_patterns, target_selects
