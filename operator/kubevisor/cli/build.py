@@ -60,7 +60,9 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("source", metavar="SOURCE", help="Featurevisor project folder")
+    parser.add_argument(
+        "source", metavar="SOURCE", help="Featurevisor project folder, or manifest file/folder"
+    )
     parser.add_argument(
         "--out", metavar="DIR", help="datafiles folder (default: the project's datafiles/)"
     )
@@ -140,6 +142,10 @@ def _print_datafile(args: argparse.Namespace, source: BuildSource, state_dir: Pa
 
 
 def run(args: argparse.Namespace) -> int:
+    if not is_project_folder(args.source):
+        from kubevisor.cli import build_manifests  # imported here: it imports this module
+
+        return build_manifests.run(args)
     try:
         source = load_build_source(args.source)
         state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
