@@ -18,7 +18,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,18 +343,19 @@ def load_manifests(
 
 
 def load_objects(
-    objects: Iterable[dict[str, JSON]],
+    objects: Iterable[Mapping[str, JSON]],
     *,
     source: str = "cluster",
     namespace: str = DEFAULT_NAMESPACE,
 ) -> ManifestSet:
-    """The same as `load_manifests` for objects already parsed (e.g. listed from the cluster).
+    """Objects as the API server returns them (the operator's watch cache), not files.
 
-    `source` names where they came from in origins and problems.
+    The same reading as `load_manifests`; `source` names where they came from in origins and
+    problems, `namespace` is the default for objects without one.
     """
     reader = _Reader(namespace)
-    for index, value in enumerate(objects):
-        reader.read_object(value, _Place(source, index))
+    for position, value in enumerate(objects):
+        reader.read_object(dict(value), _Place(source, position))
     return assemble(reader.objects, reader.problems)
 
 
