@@ -43,8 +43,8 @@ def golden_version(datafiles: Path) -> str:
     return version
 
 
-def build(project: Path, out: Path, state: Path, version: str) -> None:
-    args = [str(project), "--out", str(out), "--state-dir", str(state)]
+def build(project: Path, out: Path, state: Path, version: str, *extra: str) -> None:
+    args = [str(project), "--out", str(out), "--state-dir", str(state), *extra]
     assert main(["build", *args, "--featurevisor-version", version]) == 0
 
 
@@ -71,7 +71,9 @@ def test_mini_step2_builds_on_the_committed_state(tmp_path: Path) -> None:
     )
     shutil.copytree(FIXTURES / "mini" / "expected" / "state", tmp_path / "state")
     official = FIXTURES / "mini" / "step2" / "expected"
-    build(project, tmp_path / "datafiles", tmp_path / "state", golden_version(official))
+    # step2's staging rule says 300 %, which lint rejects; upstream builds it anyway (no lint)
+    version = golden_version(official)
+    build(project, tmp_path / "datafiles", tmp_path / "state", version, "--no-lint")
     assert_same_tree(tmp_path / "datafiles", official / "datafiles")
     assert_same_tree(tmp_path / "state", official / "state")
 

@@ -1,6 +1,7 @@
 """`kubevisor build SOURCE`: write datafiles like `featurevisor build` (v3.1.0), byte for byte.
 
-SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`). State is read from
+SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`). Definitions that
+`kubevisor lint` rejects are refused (nothing is written) unless `--no-lint`. State is read from
 and written to the project's state folder (`.featurevisor/` by default) like upstream, so
 raising a percentage keeps users where they were.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kubevisor.cli.lint import refuse_invalid
 from kubevisor.core.build import (
     DEFAULT_FEATUREVISOR_VERSION,
     BuildError,
@@ -89,6 +91,11 @@ def register(subparsers: Any) -> None:
         help="each datafile's revision is a hash of its feature hashes",
     )
     parser.add_argument(
+        "--no-lint",
+        action="store_true",
+        help="skip the lint check that refuses invalid definitions (upstream build does not lint)",
+    )
+    parser.add_argument(
         "--print",
         action="store_true",
         help="print one datafile to stdout instead (like featurevisor build --json)",
@@ -148,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
         return build_manifests.run(args)
     try:
         source = load_build_source(args.source)
+        if not args.no_lint and (code := refuse_invalid(source.definitions, "build")) is not None:
+            return code
         state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
         if args.print:
             return _print_datafile(args, source, state_dir)
