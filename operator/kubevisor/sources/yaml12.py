@@ -88,7 +88,7 @@ def resolve_plain(text: str) -> JSON:
     return text
 
 
-def _tagged_scalar(node: yaml.ScalarNode, path: str) -> JSON:
+def _tagged_scalar(node: yaml.Node, path: str) -> JSON:
     tag = node.tag
     if tag == _STR_TAG:
         return node.value
@@ -159,7 +159,7 @@ def _construct(node: yaml.Node, path: str) -> JSON:
     return js_key_order(result) if integer_like else result
 
 
-def _check_duplicates(node: yaml.MappingNode, path: str) -> None:
+def _check_duplicates(node: yaml.Node, path: str) -> None:
     """Keys equal as parsed values are an error (upstream compares with `===`); keys that only
     print the same (`1` and `"1"`) are allowed, the later one wins as in JavaScript."""
     seen: set[tuple[str, JSON]] = set()
