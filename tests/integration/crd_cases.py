@@ -152,13 +152,17 @@ INVALID_CASES: list[InvalidCase] = [
     InvalidCase("group-no-slots", "Group", _drop("slots"), "spec.slots", "Required value"),
     # types and unknown fields
     InvalidCase(
-        "unknown-field", "Feature", _set("descripton", "typo"), "spec.descripton", "unknown field"
+        "unknown-field",
+        "Feature",
+        _set("descripton", "typo"),
+        "spec.descripton",
+        "field not declared in schema",
     ),
     InvalidCase(
         "archived-not-boolean", "Segment", _set("archived", "yes"), "spec.archived", "boolean"
     ),
     InvalidCase(
-        "tags-duplicate", "Feature", _set("tags", ["all", "all"]), "spec.tags[1]", "Duplicate value"
+        "tags-duplicate", "Feature", _set("tags", ["all", "all"]), "spec.tags", "duplicate entries"
     ),
     # attributes
     InvalidCase(
@@ -216,8 +220,8 @@ INVALID_CASES: list[InvalidCase] = [
         "rule-keys-duplicate",
         "Feature",
         _set("rules.production.1.key", "nl"),
-        "spec.rules.production[1]",
-        "Duplicate value",
+        "spec.rules.production",
+        'duplicate entries for key [key="nl"]',
     ),
     InvalidCase(
         "rule-no-segments",
@@ -296,14 +300,14 @@ INVALID_CASES: list[InvalidCase] = [
         "variable-schema-and-type",
         "Feature",
         _set("variablesSchema.limits.type", "object"),
-        "spec.variablesSchema.limits",
+        "spec.variablesSchema[limits]",
         "exactly one of schema, type or oneOf",
     ),
     InvalidCase(
         "variable-no-type",
         "Feature",
         _drop("variablesSchema.title.type"),
-        "spec.variablesSchema.title",
+        "spec.variablesSchema[title]",
         "exactly one of schema, type or oneOf",
     ),
     InvalidCase(

@@ -23,6 +23,11 @@ class Check:
     message: str
 
 
+def is_one_of(value: str, *types: str) -> str:
+    """CEL: the dynamic value has one of these types (a list of types would not type-check)."""
+    return "(" + " || ".join(f"type({value}) == {name}" for name in types) + ")"
+
+
 # Variables are evaluated lazily; each names a part of `object.spec` in one normal form.
 FEATURE_VARIABLES: list[tuple[str, str]] = [
     ("spec", "object.spec"),
@@ -46,7 +51,7 @@ FEATURE_VARIABLES: list[tuple[str, str]] = [
 WEIGHT_SUM = "r.variationWeights.map(k, double(r.variationWeights[k])).sum()"
 FEATURE_CHECKS: list[Check] = [
     Check(
-        "type(variables.spec.rules) in [list, map]",
+        f"{is_one_of('variables.spec.rules', 'list', 'map')}",
         "spec.rules must be a rule list (no-environments mode) or a map of environment name to "
         "rule list (environments mode)",
     ),
@@ -89,13 +94,13 @@ FEATURE_CHECKS: list[Check] = [
         "spec.required entries must be a feature key or {key, variation}",
     ),
     Check(
-        "!has(object.spec.expose) || type(object.spec.expose) in [bool, list] || "
+        f"!has(object.spec.expose) || {is_one_of('object.spec.expose', 'bool', 'list')} || "
         "(type(object.spec.expose) == map && object.spec.expose.all(env, "
-        "type(object.spec.expose[env]) in [bool, list]))",
+        f"{is_one_of('object.spec.expose[env]', 'bool', 'list')}))",
         "spec.expose must be true/false or a tag list (per environment in environments mode)",
     ),
     Check(
-        "variables.ruleLists.all(l, l.all(r, type(r.segments) in [string, list, map]))",
+        f"variables.ruleLists.all(l, l.all(r, {is_one_of('r.segments', 'string', 'list', 'map')}))",
         'spec.rules: segments must be "*", a segment key, a list or an and/or/not object',
     ),
 ]

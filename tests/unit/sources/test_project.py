@@ -94,7 +94,8 @@ def test_config_errors_are_clear(tmp_path: Path, config: str, message: str) -> N
 
 
 def test_missing_node_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path, "featurevisor.config.js", CONFIG)
+    # not a plain literal, so it needs Node
+    write(tmp_path, "featurevisor.config.js", "const tags = ['all'];\nmodule.exports = { tags };")
     monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
     with pytest.raises(SourceError, match=r"needs Node\.js"):
         load_project(tmp_path)
