@@ -44,7 +44,9 @@ def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
         if not OUTPUT.is_file() or OUTPUT.read_text() != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python tools/gen/argocd_health.py")
+            print(
+                f"{OUTPUT.relative_to(ROOT)} is out of date: run python tools/gen/argocd_health.py"
+            )
             return 1
         return 0
     OUTPUT.write_text(text)

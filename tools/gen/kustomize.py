@@ -141,7 +141,9 @@ def files() -> dict[Path, str]:
 def main(argv: list[str]) -> int:
     wanted = files()
     if "--check" in argv:
-        stale = [path for path, text in wanted.items() if not path.is_file() or path.read_text() != text]
+        stale = [
+            path for path, text in wanted.items() if not path.is_file() or path.read_text() != text
+        ]
         for path in stale:
             print(f"{path.relative_to(ROOT)} is out of date: run python tools/gen/kustomize.py")
         return 1 if stale else 0

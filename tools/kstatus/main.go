@@ -24,12 +24,17 @@ func main() {
 }
 
 func run(in io.Reader, out io.Writer) error {
-	var objects []map[string]interface{}
+	var objects []json.RawMessage
 	if err := json.NewDecoder(in).Decode(&objects); err != nil {
 		return fmt.Errorf("stdin must be a JSON array of objects: %w", err)
 	}
-	for _, object := range objects {
-		u := &unstructured.Unstructured{Object: object}
+	for index, raw := range objects {
+		// Unstructured's own decoder keeps integers as int64, which kstatus needs for
+		// metadata.generation and status.observedGeneration (plain encoding/json gives float64).
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(raw); err != nil {
+			return fmt.Errorf("object %d: %w", index, err)
+		}
 		result, err := status.Compute(u)
 		if err != nil {
 			return fmt.Errorf("%s/%s: %w", u.GetKind(), u.GetName(), err)

@@ -1,7 +1,8 @@
 -- Argo CD health of every kubevisor.io kind (Attribute, Segment, Feature, Group, Schema,
--- Datafile), read from the kstatus conditions the operator writes. Runs in Argo CD's Lua 5.1.
---   Stalled=True                                 -> Degraded
+-- Datafile), read from the kstatus conditions the operator writes; runs in Argo CD's Lua 5.1.
+-- Checked in the order kstatus (Flux) applies them:
 --   observedGeneration behind metadata.generation -> Progressing
+--   Stalled=True                                 -> Degraded
 --   Reconciling=True or Ready=False              -> Progressing
 --   Ready=True                                   -> Healthy
 -- No status yet means the operator has not seen the object: Progressing, not Healthy.
@@ -25,17 +26,17 @@ if status == nil or status.conditions == nil then
   return hs
 end
 
-local stalled = condition(status, "Stalled")
-if stalled ~= nil and stalled.status == "True" then
-  hs.status = "Degraded"
-  hs.message = stalled.message or stalled.reason or "Stalled"
-  return hs
-end
-
 local generation = obj.metadata.generation
 if generation ~= nil and status.observedGeneration ~= nil and status.observedGeneration < generation then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to observe generation " .. generation
+  return hs
+end
+
+local stalled = condition(status, "Stalled")
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = stalled.message or stalled.reason or "Stalled"
   return hs
 end
 
