@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: example test check venv
+.PHONY: example test check venv generate
 
 venv: $(VENV)/.installed
 
@@ -27,6 +27,13 @@ check: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Files derived from crds/ and charts/kubevisor (chart crds/, deploy/, Argo CD health ConfigMap,
+# docs/crd-reference.md); tests fail when they drift.
+generate: venv
+	$(BIN)/python tools/gen/kustomize.py
+	$(BIN)/python tools/gen/argocd_health.py
+	$(BIN)/python tools/gen/crd_reference.py
 
 # Everything CI runs: static checks, then unit, conformance and integration tests.
 test: check

@@ -131,6 +131,15 @@ def run(
         cluster, release_namespace, f"lp-{mode}-kubevisor", work / "kubeconfig"
     )
     cluster.kubectl("apply", "-f", "-", stdin=example_in(namespace))
+    # The example has no Schema; one more object so every kind is captured.
+    cluster.kubectl(
+        "apply",
+        "-f",
+        "-",
+        stdin=manifest(
+            "Schema", "color", namespace, {"description": "A CSS colour", "type": "string"}
+        ),
+    )
     # Before the operator has run: no status at all.
     result.captured["no-status"] = [get(cluster, "feature", "checkout", namespace)]
 
@@ -241,7 +250,7 @@ def test_no_permission_was_missing(run: Run) -> None:
 
 def test_example_is_published_and_ready(run: Run) -> None:
     kinds = {obj["kind"] for obj in run.objects}
-    assert {"Attribute", "Segment", "Feature", "Group", "Datafile"} <= kinds
+    assert {"Attribute", "Segment", "Feature", "Group", "Schema", "Datafile"} <= kinds
     for name, configmap in run.configmaps.items():
         datafile = json.loads(configmap["data"]["datafile.json"])
         assert datafile["schemaVersion"] == "2", name
