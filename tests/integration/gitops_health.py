@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import lupa.lua51 as lua51
+import yaml
 from packaging_tools import ROOT, kstatus
 
 ARGOCD_HEALTH = ROOT / "deploy" / "gitops" / "argocd" / "health.lua"
@@ -22,9 +24,26 @@ def argocd_health(obj: Mapping[str, Any]) -> tuple[str, str]:
     return str(result["status"]), str(result["message"] or "")
 
 
-def kstatus_of(objects: Sequence[Mapping[str, Any]]) -> list[str]:
-    """kstatus' status (Current, InProgress, Failed, ...) of each object, in order."""
+FLUX_KUSTOMIZATION = ROOT / "deploy" / "gitops" / "flux" / "kustomization.yaml"
+
+
+def kstatus_of(
+    objects: Sequence[Mapping[str, Any]], *, flux_exprs: Path | None = None
+) -> list[str]:
+    """kstatus' status (Current, InProgress, Failed, ...) of each object, in order; with
+    `flux_exprs` (a JSON file of healthCheckExprs) Flux's CEL health checks decide instead, and
+    "Error" means the expressions could not be evaluated (Flux: Unknown, retried)."""
+    command = [kstatus()] + (["-flux-exprs", str(flux_exprs)] if flux_exprs else [])
     output = subprocess.run(
-        [kstatus()], input=json.dumps(list(objects)), capture_output=True, text=True, check=True
+        command, input=json.dumps(list(objects)), capture_output=True, text=True, check=True
     ).stdout
     return [line.split(" ", 2)[1] for line in output.splitlines()]
+
+
+def flux_health_check_exprs(folder: Path) -> Path:
+    """The healthCheckExprs of deploy/gitops/flux, as the JSON file tools/kstatus reads."""
+    documents = [doc for doc in yaml.safe_load_all(FLUX_KUSTOMIZATION.read_text()) if doc]
+    entries = [e for doc in documents for e in doc["spec"].get("healthCheckExprs") or []]
+    path = folder / "flux-health-check-exprs.json"
+    path.write_text(json.dumps(entries))
+    return path

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from gitops_health import argocd_health, kstatus_of
+from gitops_health import argocd_health, flux_health_check_exprs, kstatus_of
 from kubevisor.devcluster.state import ClusterInfo
 from packaging_tools import (
     ROOT,
@@ -258,14 +258,14 @@ def test_example_is_published_and_ready(run: Run) -> None:
 
 
 EXPECTED = {
-    # capture: (Argo CD health, kstatus status)
+    # capture: (Argo CD health, kstatus status, Flux with our healthCheckExprs)
     # kstatus calls an object without any status Current: the operator has not seen it yet, so
-    # deploy/gitops/flux adds healthCheckExprs that wait for observedGeneration instead.
-    "no-status": ("Progressing", "Current"),
-    "ready": ("Healthy", "Current"),
-    "reconciling": ("Progressing", "InProgress"),
-    "stalled": ("Degraded", "Failed"),
-    "behind": ("Progressing", "InProgress"),
+    # deploy/gitops/flux adds healthCheckExprs, which cannot evaluate yet (Flux: Unknown, waits).
+    "no-status": ("Progressing", "Current", "Error"),
+    "ready": ("Healthy", "Current", "Current"),
+    "reconciling": ("Progressing", "InProgress", "InProgress"),
+    "stalled": ("Degraded", "Failed", "Failed"),
+    "behind": ("Progressing", "InProgress", "InProgress"),
 }
 
 
@@ -285,6 +285,16 @@ def test_kstatus_of_captured_objects(run: Run, case: str) -> None:
     wanted = EXPECTED[case][1]
     objects = run.captured[case]
     statuses = kstatus_of(objects)
+    assert statuses == [wanted] * len(objects), [
+        (o["kind"], o["metadata"]["name"], s) for o, s in zip(objects, statuses, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_flux_health_check_exprs_of_captured_objects(run: Run, case: str, tmp_path: Path) -> None:
+    wanted = EXPECTED[case][2]
+    objects = run.captured[case]
+    statuses = kstatus_of(objects, flux_exprs=flux_health_check_exprs(tmp_path))
     assert statuses == [wanted] * len(objects), [
         (o["kind"], o["metadata"]["name"], s) for o, s in zip(objects, statuses, strict=True)
     ]

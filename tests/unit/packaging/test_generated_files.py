@@ -42,3 +42,22 @@ def test_check_notices_a_stale_file(tmp_path: Path) -> None:
         assert crd_reference.main(["--check"]) == 0
     finally:
         crd_reference.OUTPUT, crd_reference.ROOT = original
+
+
+KINDS = {"Attribute", "Segment", "Feature", "Group", "Schema", "Datafile"}
+
+
+def test_gitops_health_checks_cover_every_kind() -> None:
+    import yaml
+
+    argocd = yaml.safe_load((ROOT / "deploy/gitops/argocd/argocd-cm-health.yaml").read_text())
+    prefix = "resource.customizations.health.kubevisor.io_"
+    assert {key.removeprefix(prefix) for key in argocd["data"]} == KINDS
+    flux = [
+        doc
+        for doc in yaml.safe_load_all((ROOT / "deploy/gitops/flux/kustomization.yaml").read_text())
+        if doc
+    ]
+    exprs = [e for doc in flux for e in doc["spec"].get("healthCheckExprs") or []]
+    assert {e["kind"] for e in exprs} == KINDS
+    assert {e["apiVersion"] for e in exprs} == {"kubevisor.io/v1alpha1"}
