@@ -19,6 +19,7 @@ def argocd_health(obj: Mapping[str, Any]) -> tuple[str, str]:
     """(status, message) of deploy/gitops/argocd/health.lua for `obj`, the way Argo CD runs it:
     the object as the global `obj`, the script's return value a table with status and message."""
     runtime = lua51.LuaRuntime()
+    assert runtime.eval("_VERSION") == "Lua 5.1", "Argo CD embeds Lua 5.1; test with the same"
     runtime.globals().obj = runtime.table_from(dict(obj), recursive=True)
     result = runtime.execute(ARGOCD_HEALTH.read_text())
     return str(result["status"]), str(result["message"] or "")
