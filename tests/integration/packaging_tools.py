@@ -107,8 +107,15 @@ def operator_process(
     kubeconfig: Path, *, pod_namespace: str, namespaces: list[str], log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`python -m kubevisor operator` with the environment the chart's Deployment sets."""
+    # Object-store credentials must come from the Datafile's Secret (read with the chart's
+    # RBAC), never from this process's environment.
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "GOOGLE_", "AZURE_"))
+    }
     env = {
-        **os.environ,
+        **inherited,
         "KUBECONFIG": str(kubeconfig),
         "POD_NAMESPACE": pod_namespace,
         "POD_NAME": "kubevisor-test-0",

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import yaml
+from botocore.config import Config
 from gitops_health import argocd_health, flux_health_check_exprs, kstatus_of
 from kubevisor.devcluster.state import ClusterInfo
 from packaging_tools import (
@@ -38,6 +40,18 @@ class Run:
     configmaps: dict[str, dict[str, Any]] = field(default_factory=dict)
     objects: list[dict[str, Any]] = field(default_factory=list)
     captured: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    stored_object: dict[str, Any] = field(default_factory=dict)
+
+
+def s3_client(cluster: ClusterInfo) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=cluster.s3_endpoint,
+        aws_access_key_id=cluster.s3_access_key,
+        aws_secret_access_key=cluster.s3_secret_key,
+        region_name=cluster.s3_region,
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+    )
 
 
 def example_in(namespace: str) -> str:
@@ -158,6 +172,51 @@ def run(
             for name in ("shop-flags", "shop-flags-production", "production-mobile"):
                 result.configmaps[name] = get(cluster, "configmap", name, namespace)
 
+            # The real S3 server, credentials from a Secret: proves `secrets: get` suffices.
+            bucket = f"lp-{mode}"
+            s3_client(cluster).create_bucket(Bucket=bucket)
+            cluster.kubectl(
+                "create",
+                "secret",
+                "generic",
+                "store-credentials",
+                "-n",
+                namespace,
+                f"--from-literal=AWS_ACCESS_KEY_ID={cluster.s3_access_key}",
+                f"--from-literal=AWS_SECRET_ACCESS_KEY={cluster.s3_secret_key}",
+                f"--from-literal=AWS_REGION={cluster.s3_region}",
+            )
+            cluster.kubectl(
+                "apply",
+                "-f",
+                "-",
+                stdin=manifest(
+                    "Datafile",
+                    "to-store",
+                    namespace,
+                    {
+                        "target": "store",
+                        "environment": "production",
+                        "description": "published to the object store",
+                        "tag": "mobile",
+                        "objectStore": {
+                            "url": f"s3://{bucket}/shop",
+                            "endpoint": cluster.s3_endpoint,
+                            "credentialsSecret": {"name": "store-credentials"},
+                        },
+                    },
+                ),
+            )
+            wait_for(
+                "the Datafile publishing to S3 to be Ready",
+                lambda: all_ready([get(cluster, "datafile", "to-store", namespace)]),
+                log=result.log,
+            )
+            stored = s3_client(cluster).get_object(
+                Bucket=bucket, Key="shop/production/featurevisor-store.json"
+            )
+            result.stored_object = json.loads(stored["Body"].read())
+
             # An object store nobody listens on: the Datafile keeps retrying (Reconciling).
             cluster.kubectl(
                 "apply",
@@ -246,6 +305,11 @@ def run(
 def test_no_permission_was_missing(run: Run) -> None:
     problems = permission_problems(run.log)
     assert not problems, f"{run.mode}: the chart's RBAC lacks something:\n" + "\n".join(problems)
+
+
+def test_object_store_output_uses_the_secret(run: Run) -> None:
+    assert run.stored_object["schemaVersion"] == "2"
+    assert run.stored_object["features"]
 
 
 def test_example_is_published_and_ready(run: Run) -> None:
