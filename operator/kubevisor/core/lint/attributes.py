@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from kubevisor.core.definitions import JSON
-from kubevisor.core.lint.regex import regex_error
+from kubevisor.core.lint.regex import clearly_mismatches, regex_error
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
@@ -276,10 +275,6 @@ def _limit_problem(value: JSON, schema: Mapping[str, Any]) -> str | None:
         if is_integer(longest) and len(value) > longest:
             return f"value {describe(value)} is longer than {longest} characters"
         pattern = schema.get("pattern")
-        if (
-            isinstance(pattern, str)
-            and regex_error(pattern) is None
-            and re.search(pattern, value) is None
-        ):
+        if isinstance(pattern, str) and clearly_mismatches(pattern, value):
             return f"value {describe(value)} does not match the pattern {describe(pattern)}"
     return None

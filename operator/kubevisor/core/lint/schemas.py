@@ -187,10 +187,6 @@ def _lint_object(
                     f'required property "{name}" is not declared in `properties`',
                     "declare it or remove it from `required`",
                 )
-    if kind not in (None, "object"):
-        for name in ("properties", "additionalProperties", "required"):
-            if name in node:
-                report.error((*path, name), f"`{name}` applies only to objects", "remove it")
 
 
 def _lint_array(
@@ -207,10 +203,6 @@ def _lint_array(
         report.error((*path, "items"), "an array schema needs `items`", "add `items: {...}`")
     if "uniqueItems" in node:
         expect_boolean(report, (*path, "uniqueItems"), node["uniqueItems"])
-    if kind not in (None, "array"):
-        for name in ("items", "minItems", "maxItems", "uniqueItems"):
-            if name in node:
-                report.error((*path, name), f"`{name}` applies only to arrays", "remove it")
 
 
 def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
@@ -228,18 +220,6 @@ def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
         error = regex_error(node["pattern"])
         if error:
             report.error((*path, "pattern"), f"invalid regular expression: {error}", "fix it")
-    families = {
-        "minimum": ("integer", "double"),
-        "maximum": ("integer", "double"),
-        "minLength": ("string",),
-        "maxLength": ("string",),
-        "pattern": ("string",),
-    }
-    for name, allowed in families.items():
-        if name in node and kind is not None and kind not in allowed:
-            report.error(
-                (*path, name), f"`{name}` does not apply to type {kind}", f"remove `{name}`"
-            )
 
 
 def _lint_allowed_values(
@@ -258,8 +238,6 @@ def _lint_allowed_values(
     if "const" in node:
         for sub, message in value_problems(project, node["const"], shape):
             report.error((*path, "const", *sub), message, "fix the constant")
-    if "enum" in node and "const" in node:
-        report.error((*path, "const"), "set either `enum` or `const`", "keep one")
 
 
 def _refers_to_itself(
