@@ -21,7 +21,6 @@ from kubevisor.core.lint.shapes import (
 )
 
 ATTRIBUTE_TYPES = ("boolean", "string", "integer", "double", "date", "semver", "object", "array")
-STRING_LIKE = ("string", "date", "semver")
 SCHEMA_FIELDS = (
     "type",
     "oneOf",
@@ -66,8 +65,6 @@ def _lint_property_schema(
             "an attribute needs exactly one of `type` or `oneOf`",
             f"set `type` to one of {', '.join(ATTRIBUTE_TYPES)}, or list branches in `oneOf`",
         )
-    elif len(shapes) > 1:
-        report.error(path, f"set only one of {', '.join(shapes)}", "keep one way to give the type")
     kind = node.get("type")
     if "type" in node and kind not in ATTRIBUTE_TYPES:
         report.error(
@@ -116,19 +113,15 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
     for name in ("minimum", "maximum"):
         if name in node and not is_number(node[name]):
             report.error((*path, name), f"`{name}` must be a number", "write a number")
-    low, high = node.get("minimum"), node.get("maximum")
-    if is_number(low) and is_number(high) and low > high:
-        report.error((*path, "minimum"), "`minimum` is greater than `maximum`", "swap them")
+    for low_name, high_name in (("minimum", "maximum"), ("minLength", "maxLength")):
+        low, high = node.get(low_name), node.get(high_name)
+        if is_number(low) and is_number(high) and low > high:
+            report.error(
+                (*path, low_name), f"`{low_name}` is greater than `{high_name}`", "swap them"
+            )
     for name in ("minLength", "maxLength"):
         if name in node and (not is_integer(node[name]) or node[name] < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 3")
-    for name in ("minLength", "maxLength", "pattern"):
-        if name in node and kind and kind not in STRING_LIKE:
-            report.error(
-                (*path, name),
-                f"`{name}` applies only to string, date or semver attributes, not {kind}",
-                f"remove `{name}`",
-            )
     if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
         error = regex_error(node["pattern"])
         if error:
@@ -151,7 +144,8 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
 
 
 def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
-    details = [name for name in ("minItems", "maxItems", "uniqueItems") if name in node]
+    structural = ("minItems", "maxItems", "uniqueItems", "oneOf", "enum", "const")
+    details = [name for name in structural if name in node]
     if kind == "array" and details and "items" not in node:
         report.error(
             (*path, "items"),
@@ -161,6 +155,9 @@ def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: 
     for name in ("minItems", "maxItems"):
         if name in node and (not is_integer(node[name]) or node[name] < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 1")
+    fewest, most = node.get("minItems"), node.get("maxItems")
+    if is_integer(fewest) and is_integer(most) and fewest > most:
+        report.error((*path, "minItems"), "`minItems` is greater than `maxItems`", "swap them")
     if "uniqueItems" in node:
         expect_boolean(report, (*path, "uniqueItems"), node["uniqueItems"])
     if "items" in node:

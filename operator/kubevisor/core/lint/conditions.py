@@ -102,7 +102,8 @@ def _lint_boolean(report: Report, path: FieldPath, value: Mapping[str, Any], eac
 
 
 def _lint_plain(project: Project, report: Report, path: FieldPath, cond: Mapping[str, Any]) -> None:
-    strict_object(report, path, cond, allowed=PLAIN_FIELDS, required=("attribute", "operator"))
+    # Upstream's plain-condition schema is not strict: extra keys are ignored, not errors.
+    strict_object(report, path, cond, allowed=cond.keys(), required=("attribute", "operator"))
     attribute, operator = cond.get("attribute"), cond.get("operator")
     schema: Mapping[str, Any] | None = None
     if not isinstance(attribute, str) or not attribute:

@@ -56,8 +56,8 @@ def lint_group(project: Project, report: Report, group: JSON) -> None:
 def _lint_slot_feature(
     project: Project, report: Report, where: FieldPath, key: JSON, slot_percentage: JSON
 ) -> None:
-    if not expect_string(report, (*where, "feature"), key):
-        return
+    if not expect_string(report, (*where, "feature"), key) or not key:
+        return  # an empty string reserves space like an omitted feature
     feature = project.defs.features.get(key)
     if feature is None:
         report.error((*where, "feature"), f'unknown feature "{key}"', "define it or fix the key")

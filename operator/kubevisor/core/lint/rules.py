@@ -117,7 +117,7 @@ def _lint_rule(
     if node is None:
         return None
     key = node.get("key")
-    if "key" in node and not expect_string(report, (*path, "key"), key, non_empty=True):
+    if "key" in node and not expect_string(report, (*path, "key"), key):
         key = None
     if "description" in node:
         expect_string(report, (*path, "description"), node["description"])
@@ -128,7 +128,10 @@ def _lint_rule(
         lint_segment_expression(project, report, (*path, "segments"), node["segments"])
     if "percentage" in node:
         expect_percentage(report, (*path, "percentage"), node["percentage"])
-    _lint_variation_pin(report, path, node, shape)
+    if "variation" in node:
+        # Upstream checks only that a rule's pinned variation is a non-empty string (unlike
+        # force entries); an unknown value builds fine, so rejecting it would break parity.
+        expect_string(report, (*path, "variation"), node["variation"], non_empty=True)
     if "variables" in node:
         lint_variable_values(
             project, report, (*path, "variables"), node["variables"], shape.schemas

@@ -51,14 +51,15 @@ REUSABLE_FIELDS = (*NESTED_FIELDS, "promotable")
 
 
 def lint_reusable_schema(project: Project, report: Report, schema: JSON) -> None:
-    node = strict_object(report, (), schema, allowed=REUSABLE_FIELDS, required=("description",))
+    node = strict_object(report, (), schema, allowed=REUSABLE_FIELDS)
     if node is None:
         return
     if "description" in node:
         expect_string(report, ("description",), node["description"])
     if "promotable" in node:
         expect_boolean(report, ("promotable",), node["promotable"])
-    lint_schema_node(project, report, (), node, types=REUSABLE_TYPES, top_level=True)
+    # Upstream requires neither a description nor a type on reusable schemas.
+    lint_schema_node(project, report, (), node, types=REUSABLE_TYPES, top_level=False)
     if report.key and _refers_to_itself(project, report.key, node, set()):
         report.error(
             ("schema",), "circular schema reference", "break the loop of `schema:` references"

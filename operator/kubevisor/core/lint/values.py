@@ -117,7 +117,7 @@ def _check_object(
     declared = properties if isinstance(properties, dict) else {}
     required = node.get("required")
     # Upstream treats every declared property as required when `required` is not given.
-    needed = required if isinstance(required, list) else list(declared)
+    needed = required if isinstance(required, list) and required else list(declared)
     for name in needed:
         if isinstance(name, str) and name not in value:
             problems.append(((*at, name), f'required property "{name}" is missing'))

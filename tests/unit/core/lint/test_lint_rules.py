@@ -179,12 +179,20 @@ CASES = [
     Case("minimum <= maximum", put(A, "age", "maximum", -1), A, "age", "minimum", "greater than"),
     Case("const within range", put(A, "age", "const", -5), A, "age", "const", "below the minimum"),
     Case(
-        "length only for strings",
-        put(A, "age", "minLength", 1),
+        "minLength <= maxLength",
+        both(put(A, "userId", "minLength", 5), put(A, "userId", "maxLength", 2)),
         A,
-        "age",
+        "userId",
         "minLength",
-        "applies only",
+        "greater than `maxLength`",
+    ),
+    Case(
+        "minItems <= maxItems",
+        both(put(A, "permissions", "minItems", 5), put(A, "permissions", "maxItems", 2)),
+        A,
+        "permissions",
+        "minItems",
+        "greater than `maxItems`",
     ),
     Case(
         "pattern compiles",
@@ -612,12 +620,12 @@ CASES = [
         "enforcecatchallrule",
     ),
     Case(
-        "rule variation known",
-        put(F, "checkout", f"{P_RULE}.variation", "blue"),
+        "rule variation non-empty",
+        put(F, "checkout", f"{P_RULE}.variation", ""),
         F,
         "checkout",
         f"{P_RULE}.variation",
-        'unknown variation "blue"',
+        "must not be empty",
     ),
     Case(
         "variationWeights need variations",
@@ -876,6 +884,17 @@ CASES = [
         "is missing",
     ),
     Case(
+        "empty `required` means all properties",
+        both(
+            put(SC, "link", "required", []),
+            put(F, "checkout", f"{VAR}.link.defaultValue", {"title": "a"}),
+        ),
+        F,
+        "checkout",
+        f"{VAR}.link.defaultValue.url",
+        "is missing",
+    ),
+    Case(
         "flat object holds primitives",
         put(F, "checkout", f"{VAR}.flat", {"type": "object", "defaultValue": {"a": [1]}}),
         F,
@@ -1070,7 +1089,12 @@ CASES = [
     ),
     # Reusable schemas
     Case(
-        "schema description", drop(SC, "link", "description"), SC, "link", "description", "required"
+        "schema description is text",
+        put(SC, "link", "description", 5),
+        SC,
+        "link",
+        "description",
+        "expected a string",
     ),
     Case(
         "schema type excludes json",
@@ -1303,3 +1327,23 @@ def test_patterns_in_javascript_syntax_are_accepted() -> None:
     defs.attributes["userId"]["pattern"] = r"^(?<p>[a-z])(\k<p>)?\d$"
     defs.attributes["country"]["pattern"] = r"^\p{L}+$"
     assert lint(defs) == []
+
+
+LENIENT_LIKE_UPSTREAM = {
+    "extra key in a plain condition": put(S, "germany", "conditions.0.note", "why"),
+    "reusable schema without description": drop(SC, "link", "description"),
+    "rule pins a variation the feature lacks": put(F, "checkout", f"{P_RULE}.variation", "x"),
+    "empty rule key": put(F, "checkout", f"{P_RULE}.key", ""),
+    "empty string as slot feature": put(G, "promos", "slots.1.feature", ""),
+    "extra key in a test child": put(
+        TS, "features.checkout.spec", "assertions.0.children", [{"context": {}, "note": 1}]
+    ),
+    "minLength on a non-string attribute": put(A, "age", "minLength", 1),
+}
+
+
+@pytest.mark.parametrize("edit", LENIENT_LIKE_UPSTREAM.values(), ids=LENIENT_LIKE_UPSTREAM.keys())
+def test_what_upstream_accepts_lints_clean(edit: Edit) -> None:
+    defs = valid_definitions()
+    edit(defs)
+    assert [problem.render() for problem in lint(defs)] == []
