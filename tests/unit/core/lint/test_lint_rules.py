@@ -428,6 +428,18 @@ CASES = [
         "not one of the allowed",
     ),
     Case(
+        "attribute schema references are followed",
+        both(
+            add(SC, "tier", {"description": "t", "type": "string", "enum": ["gold"]}),
+            put(A, "account", "properties.tier", {"schema": "tier"}),
+            cond(attribute="account.tier", operator="equals", value="silver"),
+        ),
+        S,
+        "germany",
+        f"{COND}.value",
+        "not one of the allowed",
+    ),
+    Case(
         "and/or/not non-empty",
         put(S, "germany", "conditions", {"or": []}),
         S,
