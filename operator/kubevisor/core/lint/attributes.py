@@ -78,9 +78,9 @@ def _lint_property_schema(
     if "oneOf" in node:
         _lint_one_of(report, (*path, "oneOf"), node["oneOf"])
     _lint_values(report, path, node, kind)
-    _lint_ranges(report, path, node, kind)
+    _lint_ranges(report, path, node)
     _lint_array(report, path, node, kind)
-    _lint_object(report, path, node, kind)
+    _lint_object(report, path, node)
 
 
 def _lint_one_of(report: Report, path: FieldPath, branches: JSON) -> None:
@@ -109,7 +109,7 @@ def _lint_values(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
             report.error((*path, "const"), problem, f"use a {kind} value")
 
 
-def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
     for name in ("minimum", "maximum"):
         if name in node and not is_number(node[name]):
             report.error((*path, name), f"`{name}` must be a number", "write a number")
@@ -172,7 +172,7 @@ def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: 
             _lint_property_schema(report, (*path, "items"), items, top_level=False)
 
 
-def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
     properties = node.get("properties")
     if "properties" in node:
         if not isinstance(properties, dict):
