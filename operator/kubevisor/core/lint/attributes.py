@@ -11,6 +11,7 @@ from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
     expect_boolean,
+    expect_field_types,
     expect_string,
     expect_string_list,
     is_integer,
@@ -47,11 +48,9 @@ def lint_attribute(report: Report, attribute: JSON) -> None:
     node = strict_object(report, (), attribute, allowed=TOP_FIELDS, required=("description",))
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    for flag in ("archived", "promotable"):
-        if flag in node:
-            expect_boolean(report, (flag,), node[flag])
+    expect_field_types(
+        report, (), node, strings=("description",), booleans=("archived", "promotable")
+    )
     _lint_property_schema(report, (), node, top_level=True)
 
 

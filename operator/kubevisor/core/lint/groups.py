@@ -7,7 +7,7 @@ from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
-    expect_boolean,
+    expect_field_types,
     expect_percentage,
     expect_string,
     is_number,
@@ -23,10 +23,7 @@ def lint_group(project: Project, report: Report, group: JSON) -> None:
     node = strict_object(report, (), group, allowed=FIELDS, required=("description", "slots"))
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    if "promotable" in node:
-        expect_boolean(report, ("promotable",), node["promotable"])
+    expect_field_types(report, (), node, strings=("description",), booleans=("promotable",))
     slots = node.get("slots")
     if "slots" not in node:
         return

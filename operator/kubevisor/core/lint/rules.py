@@ -22,7 +22,7 @@ from kubevisor.core.lint.shapes import (
 )
 from kubevisor.core.lint.variables import (
     lint_matcher,
-    lint_variable_overrides,
+    lint_variable_maps,
     lint_variable_values,
 )
 
@@ -132,14 +132,7 @@ def _lint_rule(
         # Upstream checks only that a rule's pinned variation is a non-empty string (unlike
         # force entries); an unknown value builds fine, so rejecting it would break parity.
         expect_string(report, (*path, "variation"), node["variation"], non_empty=True)
-    if "variables" in node:
-        lint_variable_values(
-            project, report, (*path, "variables"), node["variables"], shape.schemas
-        )
-    if "variableOverrides" in node:
-        lint_variable_overrides(
-            project, report, (*path, "variableOverrides"), node["variableOverrides"], shape.schemas
-        )
+    lint_variable_maps(project, report, path, node, shape.schemas)
     if "variationWeights" in node:
         _lint_variation_weights(
             report, (*path, "variationWeights"), node["variationWeights"], shape

@@ -13,6 +13,7 @@ from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
     expect_boolean,
+    expect_field_types,
     expect_string,
     expect_string_list,
     is_integer,
@@ -69,10 +70,7 @@ def lint_reusable_schema(project: Project, report: Report, schema: JSON) -> None
     node = strict_object(report, (), schema, allowed=REUSABLE_FIELDS)
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    if "promotable" in node:
-        expect_boolean(report, ("promotable",), node["promotable"])
+    expect_field_types(report, (), node, strings=("description",), booleans=("promotable",))
     # Upstream requires neither a description nor a type on reusable schemas.
     lint_schema_node(project, report, (), node, vocabulary=REUSABLE, top_level=False)
     if report.key and _refers_to_itself(project, report.key, node, set()):
