@@ -589,6 +589,22 @@ CASES = [
         "no rules for environment",
     ),
     Case(
+        "rules are a plain list without environments",
+        config(environments=None),
+        F,
+        "banner",
+        "rules",
+        "expected a list of rules",
+    ),
+    Case(
+        "force per known environment",
+        put(F, "checkout", "force.qa", []),
+        F,
+        "checkout",
+        "force.qa",
+        "unknown environment",
+    ),
+    Case(
         "rules non-empty",
         put(F, "checkout", "rules.staging", []),
         F,
