@@ -218,11 +218,6 @@ def test_cli_build_exits_cleanly_on_malformed_files(
         target.write_bytes(original)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/build.py (builder) does not run lint first yet; add "
-    "`kubevisor.cli.lint.refuse_invalid(defs, 'build')` there and remove this marker",
-)
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
