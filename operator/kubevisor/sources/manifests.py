@@ -336,6 +336,22 @@ def load_manifests(
     return assemble(reader.objects, reader.problems)
 
 
+def load_objects(
+    objects: Iterable[dict[str, JSON]],
+    *,
+    source: str = "cluster",
+    namespace: str = DEFAULT_NAMESPACE,
+) -> ManifestSet:
+    """The same as `load_manifests` for objects already parsed (e.g. listed from the cluster).
+
+    `source` names where they came from in origins and problems.
+    """
+    reader = _Reader(namespace)
+    for index, value in enumerate(objects):
+        reader.read_object(value, _Place(source, index))
+    return assemble(reader.objects, reader.problems)
+
+
 def assemble(objects: list[_Object], problems: list[Problem]) -> ManifestSet:
     result = ManifestSet(problems=list(problems))
     by_namespace: dict[str, list[_Object]] = {}

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from kubevisor.core.definitions import Kind
+from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION as KEY_ORDER
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.manifests import load_manifests
+from kubevisor.sources.manifests import load_manifests, load_objects
 
 
 def write(path: Path, text: str) -> Path:
@@ -230,3 +231,17 @@ def test_folders_pick_only_manifest_extensions(tmp_path: Path) -> None:
     write(tmp_path / "x" / "s.yml", obj("Segment", "s", SEGMENT))
     write(tmp_path / "notes.txt", "not: [yaml")
     assert list(load_manifests([tmp_path]).namespaces["default"].definitions.segments) == ["s"]
+
+
+def test_objects_from_the_cluster_load_like_files(tmp_path: Path) -> None:
+    hint = json.dumps({"": ["description", "conditions"]})
+    segment = {
+        "apiVersion": "kubevisor.io/v1alpha1",
+        "kind": "Segment",
+        "metadata": {"name": "nl", "namespace": "shop", "annotations": {KEY_ORDER: hint}},
+        "spec": {"conditions": "*", "description": "d", "key": "netherlands"},
+    }
+    result = load_objects([segment, {"kind": "Pod"}])
+    definitions = result.namespaces["shop"].definitions
+    assert list(definitions.segments["netherlands"]) == ["description", "conditions"]
+    assert definitions.origins[(Kind.SEGMENT, "netherlands")] == "Segment shop/nl (cluster)"
