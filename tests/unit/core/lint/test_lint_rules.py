@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import valid_definitions
 from kubevisor.core.definitions import Definitions, Kind
 from kubevisor.core.lint import lint
+from lint_baseline import valid_definitions
 
 Edit = Callable[[Definitions], None]
 A, S, F, G, SC, T, TS = (
