@@ -124,7 +124,11 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
     if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
         error = regex_error(node["pattern"])
         if error:
-            report.error((*path, "pattern"), f"invalid regular expression: {error}", "fix it")
+            report.error(
+                (*path, "pattern"),
+                f"invalid regular expression: {error}",
+                "write a valid regular expression (escape special characters with a backslash)",
+            )
     limits = ("minimum", "maximum", "minLength", "maxLength", "pattern")
     checks = {name: node[name] for name in limits if name in node}
     if not checks:
@@ -175,7 +179,11 @@ def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
     properties = node.get("properties")
     if "properties" in node:
         if not isinstance(properties, dict):
-            report.error((*path, "properties"), "`properties` must be a mapping", "fix it")
+            report.error(
+                (*path, "properties"),
+                "`properties` must be a mapping",
+                "map each property name to its schema",
+            )
             properties = {}
         for name, sub in properties.items():
             sub_path = (*path, "properties", name)

@@ -187,7 +187,11 @@ def _lint_variations(
     project: Project, report: Report, variations: JSON, shape: FeatureShape
 ) -> None:
     if not isinstance(variations, list):
-        report.error(("variations",), f"expected a list, got {js_type(variations)}", "fix it")
+        report.error(
+            ("variations",),
+            f"expected a list, got {js_type(variations)}",
+            "list variations as `- value: ..., weight: ...`",
+        )
         return
     seen: list[str] = []
     for index, variation in enumerate(variations):
@@ -201,7 +205,11 @@ def _lint_variations(
         valid = "value" in node and expect_string(report, (*where, "value"), value, non_empty=True)
         if valid and isinstance(value, str):
             if value in seen:
-                report.error((*where, "value"), f'duplicate variation "{value}"', "rename it")
+                report.error(
+                    (*where, "value"),
+                    f'duplicate variation "{value}"',
+                    "give every variation a different value",
+                )
             seen.append(value)
         if "weight" in node:
             expect_percentage(report, (*where, "weight"), node["weight"])

@@ -28,7 +28,11 @@ def lint_group(project: Project, report: Report, group: JSON) -> None:
     if "slots" not in node:
         return
     if not isinstance(slots, list):
-        report.error(("slots",), f"expected a list of slots, got {js_type(slots)}", "fix it")
+        report.error(
+            ("slots",),
+            f"expected a list of slots, got {js_type(slots)}",
+            "list slots as `- feature: ..., percentage: ...`",
+        )
         return
     total = 0.0
     for index, slot in enumerate(slots):

@@ -235,7 +235,9 @@ def _lint_expose_value(project: Project, report: Report, path: FieldPath, value:
         return
     if not isinstance(value, list):
         report.error(
-            path, f"expected true, false or a list of tags, got {js_type(value)}", "fix it"
+            path,
+            f"expected true, false or a list of tags, got {js_type(value)}",
+            "write true, false, or a list of configured tags",
         )
         return
     expect_string_list(report, path, value)

@@ -184,7 +184,11 @@ def _lint_object(
     properties = node.get("properties")
     if "properties" in node:
         if not isinstance(properties, dict):
-            report.error((*path, "properties"), "`properties` must be a mapping", "fix it")
+            report.error(
+                (*path, "properties"),
+                "`properties` must be a mapping",
+                "map each property name to its schema",
+            )
             properties = None
         else:
             for name, sub in properties.items():
@@ -238,7 +242,11 @@ def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
     if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
         error = regex_error(node["pattern"])
         if error:
-            report.error((*path, "pattern"), f"invalid regular expression: {error}", "fix it")
+            report.error(
+                (*path, "pattern"),
+                f"invalid regular expression: {error}",
+                "write a valid regular expression (escape special characters with a backslash)",
+            )
 
 
 def _lint_allowed_values(

@@ -85,7 +85,11 @@ def lint_variable_overrides(
             )
             continue
         if not isinstance(entries, list):
-            report.error(where, f"expected a list of overrides, got {js_type(entries)}", "fix it")
+            report.error(
+                where,
+                f"expected a list of overrides, got {js_type(entries)}",
+                "list `- segments: ..., value: ...` entries",
+            )
             continue
         for index, entry in enumerate(entries):
             _lint_override(project, report, (*where, index), name, entry, schemas[name])
