@@ -66,14 +66,6 @@ class Project:
             return AttributeUse(known=True)
         return AttributeUse(known=False)
 
-    def variations_of(self, feature_key: str) -> list[str] | None:
-        """Variation values of a feature; None when it declares no (well-formed) variations."""
-        feature = self.defs.features.get(feature_key)
-        variations = feature.get("variations") if isinstance(feature, dict) else None
-        if not isinstance(variations, list):
-            return None
-        return [v["value"] for v in variations if isinstance(v, dict) and "value" in v]
-
     def schema(self, key: str) -> Mapping[str, Any] | None:
         found = self.defs.schemas.get(key)
         return found if isinstance(found, dict) else None

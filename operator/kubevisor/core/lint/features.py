@@ -85,13 +85,11 @@ def _lint_bucket_by(project: Project, report: Report, bucket_by: JSON) -> None:
         names = [(path, bucket_by)]
     elif isinstance(bucket_by, list):
         names = [((*path, index), name) for index, name in enumerate(bucket_by)]
-        if not bucket_by:
-            report.error(path, "bucketBy list is empty", "list at least one attribute")
     elif isinstance(bucket_by, dict) and "or" in bucket_by:
         strict_object(report, path, bucket_by, allowed=("or",))
         either = bucket_by["or"]
-        if not isinstance(either, list) or not either:
-            report.error((*path, "or"), "`or` needs a non-empty list", "list attribute names")
+        if not isinstance(either, list):
+            report.error((*path, "or"), "`or` needs a list", "list attribute names")
             return
         names = [((*path, "or", index), name) for index, name in enumerate(either)]
     else:
@@ -123,24 +121,17 @@ def _lint_required(project: Project, report: Report, required: JSON) -> None:
             )
             if node is None or not expect_string(report, (*where, "key"), node.get("key")):
                 continue
-            key, variation = node["key"], node.get("variation")
-            where = (*where, "key")
+            if "variation" in node:
+                # Upstream checks only the type; the variation is not looked up.
+                expect_string(report, (*where, "variation"), node["variation"])
+            key, where = node["key"], (*where, "key")
         elif isinstance(entry, str):
-            key, variation = entry, None
+            key = entry
         else:
             report.error(where, f"expected a feature key, got {js_type(entry)}", "name a feature")
             continue
         if key not in project.defs.features:
             report.error(where, f'unknown required feature "{key}"', "define it or fix the key")
-            continue
-        if variation is not None:
-            known = project.variations_of(key) or []
-            if variation not in known:
-                report.error(
-                    (*where[:-1], "variation"),
-                    f'feature "{key}" has no variation {variation!r}',
-                    f"use one of: {', '.join(map(str, known)) or '(no variations)'}",
-                )
     cycle = find_required_cycle(project, report.key)
     if cycle:
         report.error(

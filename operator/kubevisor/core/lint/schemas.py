@@ -139,20 +139,20 @@ def lint_schema_node(
             )
         else:
             for index, branch in enumerate(branches):
-                _nested(project, report, (*path, "oneOf", index), branch, vocabulary)
-    _lint_object(project, report, path, node, vocabulary)
+                _nested(project, report, (*path, "oneOf", index), branch)
+    _lint_object(project, report, path, node)
     _lint_array(project, report, path, node, kind, vocabulary)
     _lint_limits(report, path, node)
     _lint_allowed_values(project, report, path, node)
     return len(report.problems) == before
 
 
-def _nested(
-    project: Project, report: Report, path: FieldPath, value: JSON, vocabulary: Vocabulary
-) -> None:
+def _nested(project: Project, report: Report, path: FieldPath, value: JSON) -> None:
+    """A schema inside another one. Upstream checks it with the reusable-schema vocabulary,
+    even inside a variable schema (so no nested `json`, and nested arrays need `items`)."""
     node = strict_object(report, path, value, allowed=NESTED_FIELDS)
     if node is not None:
-        lint_schema_node(project, report, path, node, vocabulary=vocabulary, top_level=False)
+        lint_schema_node(project, report, path, node, vocabulary=REUSABLE, top_level=False)
 
 
 def _lint_reference(
@@ -179,7 +179,6 @@ def _lint_object(
     report: Report,
     path: FieldPath,
     node: Mapping[str, Any],
-    vocabulary: Vocabulary,
 ) -> None:
     properties = node.get("properties")
     if "properties" in node:
@@ -192,14 +191,13 @@ def _lint_object(
             properties = None
         else:
             for name, sub in properties.items():
-                _nested(project, report, (*path, "properties", name), sub, vocabulary)
+                _nested(project, report, (*path, "properties", name), sub)
     if "additionalProperties" in node and not isinstance(node["additionalProperties"], bool):
         _nested(
             project,
             report,
             (*path, "additionalProperties"),
             node["additionalProperties"],
-            vocabulary,
         )
     if "required" in node:
         names = expect_string_list(report, (*path, "required"), node["required"], unique=True)
@@ -221,7 +219,7 @@ def _lint_array(
     vocabulary: Vocabulary,
 ) -> None:
     if "items" in node:
-        _nested(project, report, (*path, "items"), node["items"], vocabulary)
+        _nested(project, report, (*path, "items"), node["items"])
     elif kind == "array" and vocabulary.array_needs_items:
         report.error((*path, "items"), "an array schema needs `items`", "add `items: {...}`")
     if "uniqueItems" in node:

@@ -517,12 +517,20 @@ CASES = [
         "unknown required feature",
     ),
     Case(
-        "required variation known",
-        put(F, "checkout", "required", [{"key": "banner", "variation": "b"}]),
+        "required variation is text",
+        put(F, "checkout", "required", [{"key": "banner", "variation": 3}]),
         F,
         "checkout",
         "required.0.variation",
-        "has no variation",
+        "expected a string",
+    ),
+    Case(
+        "nested schemas use the reusable vocabulary",
+        put(F, "checkout", f"{OBJ_VAR}.properties.list", {"type": "array"}),
+        F,
+        "checkout",
+        f"{OBJ_VAR}.properties.list.items",
+        "needs `items`",
     ),
     Case(
         "required cycle",
@@ -1362,6 +1370,10 @@ LENIENT_LIKE_UPSTREAM = {
     "variation weights not summing to 100": put(F, "checkout", "variations.1.weight", 20),
     "archived segment referenced": put(S, "germany", "archived", True),
     "archived attribute referenced": put(A, "country", "archived", True),
+    "required variation not looked up": put(
+        F, "checkout", "required", [{"key": "banner", "variation": "b"}]
+    ),
+    "empty bucketBy list": put(F, "checkout", "bucketBy", []),
     "extra key in a plain condition": put(S, "germany", "conditions.0.note", "why"),
     "reusable schema without description": drop(SC, "link", "description"),
     "rule pins a variation the feature lacks": put(F, "checkout", f"{P_RULE}.variation", "x"),
