@@ -1376,6 +1376,9 @@ LENIENT_LIKE_UPSTREAM = {
     "empty bucketBy list": put(F, "checkout", "bucketBy", []),
     "extra key in a plain condition": put(S, "germany", "conditions.0.note", "why"),
     "reusable schema without description": drop(SC, "link", "description"),
+    "manifest file in a dotted folder": lambda d: d.origins.__setitem__(
+        (A, "userId"), "k8s.manifests/attributes.yml"
+    ),
     "rule pins a variation the feature lacks": put(F, "checkout", f"{P_RULE}.variation", "x"),
     "empty rule key": put(F, "checkout", f"{P_RULE}.key", ""),
     "empty string as slot feature": put(G, "promos", "slots.1.feature", ""),
