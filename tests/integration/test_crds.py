@@ -210,3 +210,63 @@ def test_imported_conformance_manifests_apply_cleanly(
         assert sorted(stored) == sorted(written)
     finally:
         kube.kubectl("delete", "namespace", namespace, "--wait=false")
+
+
+def _status_patch(conditions: list[dict[str, Any]], **fields: Any) -> str:
+    return json.dumps({"status": {"observedGeneration": 1, "conditions": conditions, **fields}})
+
+
+READY = {
+    "type": "Ready",
+    "status": "True",
+    "reason": "Published",
+    "message": "revision 7 published",
+    "lastTransitionTime": "2026-01-01T00:00:00Z",
+    "observedGeneration": 1,
+}
+
+
+def test_status_subresource_and_printer_columns(kube: ClusterInfo) -> None:
+    kube.kubectl(*SERVER_SIDE_APPLY, stdin=manifest("Datafile", "columns", VALID_SPECS["Datafile"]))
+    kube.kubectl(*SERVER_SIDE_APPLY, stdin=manifest("Feature", "columns", VALID_SPECS["Feature"]))
+    datafile_status = _status_patch(
+        [READY],
+        revision="7",
+        digest="sha256:" + "0" * 64,
+        sizeBytes=1234,
+        features=1,
+        segments=0,
+        publishedAt="2026-01-01T00:00:00Z",
+        outputs=[{"output": "configMap", "location": f"{NAMESPACE}/featurevisor-web"}],
+    )
+    for resource, patch in (
+        ("datafile/columns", datafile_status),
+        ("feature/columns", _status_patch([READY])),
+    ):
+        kube.kubectl(
+            "patch", resource, "-n", NAMESPACE, "--subresource=status", "--type=merge", "-p", patch
+        )
+    datafiles = kube.kubectl("get", "fvd", "columns", "-n", NAMESPACE).splitlines()
+    assert datafiles[0].split() == ["NAME", "TARGET", "ENVIRONMENT", "READY", "REVISION", "AGE"]
+    assert datafiles[1].split()[:5] == ["columns", "web", "production", "True", "7"]
+    features = kube.kubectl("get", "fvf", "columns", "-n", NAMESPACE).splitlines()
+    assert features[0].split() == ["NAME", "KEY", "READY", "AGE"]
+    assert features[1].split()[:3] == ["columns", "checkout/newFlow", "True"]
+
+
+def test_status_conditions_are_validated(kube: ClusterInfo) -> None:
+    kube.kubectl(*SERVER_SIDE_APPLY, stdin=manifest("Segment", "status", VALID_SPECS["Segment"]))
+    bad = _status_patch([{**READY, "status": "Maybe"}])
+    with pytest.raises(KubectlError) as rejected:
+        kube.kubectl(
+            "patch",
+            "segment/status",
+            "-n",
+            NAMESPACE,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            bad,
+        )
+    assert "status.conditions[0].status" in str(rejected.value)
+    assert "Unsupported value" in str(rejected.value)

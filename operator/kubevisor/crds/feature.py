@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kubevisor.crds.common import (
-    KEY_PATTERN,
     archived_field,
     conditions_field,
     description_field,
@@ -77,7 +76,6 @@ def traffic_rule() -> Node:
         {
             "key": string(
                 "Rule key, unique within its list; keeps allocations stable across edits.",
-                pattern=KEY_PATTERN,
                 min_length=1,
                 max_length=253,
             ),
