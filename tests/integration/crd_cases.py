@@ -495,4 +495,52 @@ INVALID_CASES: list[InvalidCase] = [
         "spec.includeFeatures",
         "non-empty list",
     ),
+    InvalidCase(
+        "segment-unknown-operator",
+        "Segment",
+        _set("conditions.0.operator", "equal"),
+        "spec.conditions",
+        "a known operator",
+    ),
+    InvalidCase(
+        "segment-nested-condition-without-attribute",
+        "Segment",
+        _set("conditions", {"or": [{"attribute": "a", "operator": "exists"}, {"operator": "in"}]}),
+        "spec.conditions",
+        "needs a string attribute",
+    ),
+    InvalidCase(
+        "segment-and-not-a-list",
+        "Segment",
+        _set("conditions", {"and": {"attribute": "a", "operator": "exists"}}),
+        "spec.conditions",
+        "and/or/not take lists",
+    ),
+    InvalidCase(
+        "segment-regex-flags",
+        "Segment",
+        _set(
+            "conditions",
+            [{"attribute": "a", "operator": "matches", "value": "x", "regexFlags": "ix"}],
+        ),
+        "spec.conditions",
+        "regexFlags only from gimsuy",
+    ),
+    InvalidCase(
+        "force-conditions-unknown-operator",
+        "Feature",
+        _set("force.production.0.conditions.operator", "is"),
+        "spec.force",
+        "a known operator",
+    ),
+    InvalidCase(
+        "override-conditions-unknown-operator",
+        "Feature",
+        _set(
+            "variations.1.variableOverrides",
+            {"title": [{"conditions": [{"attribute": "a", "operator": "eq"}], "value": "x"}]},
+        ),
+        "spec.variations[].variableOverrides",
+        "a known operator",
+    ),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubevisor.crds.condition_cel import MAX_DEPTH, conditions_ok
 from kubevisor.crds.kinds import GROUP, VERSION
 from kubevisor.crds.openapi import Node
 
@@ -105,6 +106,45 @@ FEATURE_CHECKS: list[Check] = [
     ),
 ]
 
+CONDITIONS_MESSAGE = (
+    "{field}: every condition needs a string attribute and a known operator (equals, notEquals, "
+    "in, notIn, contains, startsWith, semverGreaterThan, matches, exists, includes...), "
+    "regexFlags only from gimsuy, and and/or/not take lists"
+    f" (checked {MAX_DEPTH} levels deep)"
+)
+
+
+def _overrides_ok(holder: str) -> str:
+    """CEL: every conditional override under `holder.variableOverrides` has valid conditions."""
+    return (
+        f"!has({holder}.variableOverrides) || {holder}.variableOverrides.all(name, "
+        f"{holder}.variableOverrides[name].all(o, !has(o.conditions) || "
+        f"{conditions_ok('o.conditions')}))"
+    )
+
+
+FEATURE_CHECKS += [
+    Check(
+        "variables.forceLists.all(l, l.all(f, !has(f.conditions) || "
+        f"{conditions_ok('f.conditions')}))",
+        CONDITIONS_MESSAGE.format(field="spec.force"),
+    ),
+    Check(
+        f"!has(object.spec.variations) || object.spec.variations.all(v, {_overrides_ok('v')})",
+        CONDITIONS_MESSAGE.format(field="spec.variations[].variableOverrides"),
+    ),
+    Check(
+        f"variables.ruleLists.all(l, l.all(r, {_overrides_ok('r')}))",
+        CONDITIONS_MESSAGE.format(field="spec.rules[].variableOverrides"),
+    ),
+]
+
+SEGMENT_CHECKS: list[Check] = [
+    Check(
+        conditions_ok("object.spec.conditions"), CONDITIONS_MESSAGE.format(field="spec.conditions")
+    ),
+]
+
 DATAFILE_CHECKS: list[Check] = [
     Check(
         "!has(object.spec.tags) || "
@@ -170,7 +210,10 @@ def policy_objects() -> list[Node]:
     """The admission policies and their bindings, in a fixed order."""
     feature = f"features.{GROUP}"
     datafile = f"datafiles.{GROUP}"
+    segment = f"segments.{GROUP}"
     return [
+        _policy(segment, "segments", [], SEGMENT_CHECKS),
+        _binding(segment),
         _policy(feature, "features", FEATURE_VARIABLES, FEATURE_CHECKS),
         _binding(feature),
         _policy(datafile, "datafiles", [], DATAFILE_CHECKS),

@@ -12,7 +12,7 @@ def test_each_policy_has_a_binding_that_denies() -> None:
         o["metadata"]["name"]: o for o in objects if o["kind"] == "ValidatingAdmissionPolicy"
     }
     bindings = [o for o in objects if o["kind"] == "ValidatingAdmissionPolicyBinding"]
-    assert set(policies) == {f"features.{GROUP}", f"datafiles.{GROUP}"}
+    assert set(policies) == {f"features.{GROUP}", f"datafiles.{GROUP}", f"segments.{GROUP}"}
     assert {b["spec"]["policyName"] for b in bindings} == set(policies)
     for binding in bindings:
         assert binding["spec"]["validationActions"] == ["Deny"]
