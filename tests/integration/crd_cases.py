@@ -465,7 +465,7 @@ INVALID_CASES: list[InvalidCase] = [
         "Feature",
         _set(f"{RULE0}.segments", 3),
         "spec.rules",
-        "segments must be",
+        'segments must be "*", a segment key',
     ),
     InvalidCase(
         "force-variation-unknown",
@@ -542,5 +542,26 @@ INVALID_CASES: list[InvalidCase] = [
         ),
         "spec.variations[].variableOverrides",
         "a known operator",
+    ),
+    InvalidCase(
+        "rule-segments-nested-number",
+        "Feature",
+        _set(f"{RULE0}.segments", {"or": ["beta", {"not": [5]}]}),
+        "spec.rules",
+        "segments must be",
+    ),
+    InvalidCase(
+        "force-segments-and-not-a-list",
+        "Feature",
+        _set("force.production.0", {"segments": {"and": "beta"}, "enabled": True}),
+        "spec.force",
+        "segments must be",
+    ),
+    InvalidCase(
+        "override-segments-number",
+        "Feature",
+        _set("variations.1.variableOverrides", {"title": [{"segments": 1, "value": "x"}]}),
+        "spec.variations[].variableOverrides",
+        "override segments must be",
     ),
 ]

@@ -1,4 +1,5 @@
-"""CEL that checks Featurevisor condition trees (spec §3.1) to a bounded depth.
+"""CEL that checks Featurevisor condition trees (spec §3.1) and segment expressions (§3.6) to a
+bounded depth.
 
 CEL has no recursion, so the check is unrolled: each level accepts `"*"`/a string, a list of
 conditions, a plain condition `{attribute, operator, value?, regexFlags?}`, or `{and|or|not:
@@ -50,17 +51,29 @@ def plain_condition_ok(node: str) -> str:
 
 def conditions_ok(node: str, depth: int = MAX_DEPTH) -> str:
     """CEL that is true when `node` is a well-formed condition expression."""
+    return _tree_ok(node, depth, plain=True)
+
+
+def segments_ok(node: str, depth: int = MAX_DEPTH) -> str:
+    """CEL that is true when `node` is a well-formed segment expression (spec §3.6)."""
+    return _tree_ok(node, depth, plain=False)
+
+
+def _tree_ok(node: str, depth: int, *, plain: bool) -> str:
+    """Strings are leaves, lists mean AND, maps are and/or/not groups (or plain conditions)."""
     if depth == 0:
         return "true"
     item, key = f"c{depth}", f"k{depth}"
-    inner = conditions_ok(item, depth - 1)
+    inner = _tree_ok(item, depth - 1, plain=plain)
     groups = (
         f"['and', 'or', 'not'].exists({key}, {key} in {node}) && "
         f"['and', 'or', 'not'].all({key}, !({key} in {node}) || "
         f"(type({node}[{key}]) == list && {node}[{key}].all({item}, {inner})))"
     )
+    as_map = (
+        f"(has({node}.attribute) ? {plain_condition_ok(node)} : ({groups}))" if plain else groups
+    )
     return (
         f"(type({node}) == string || (type({node}) == list && {node}.all({item}, {inner})) || "
-        f"(type({node}) == map && (has({node}.attribute) ? {plain_condition_ok(node)} : "
-        f"({groups}))))"
+        f"(type({node}) == map && {as_map}))"
     )
