@@ -20,14 +20,27 @@ from kubevisor.core.jsnumber import format_number
 _MAX_ARRAY_INDEX = 4294967294
 _MAX_SAFE_INT = 2**53
 
-_SUSPECT = re.compile(
-    r'(?<!\\)"(?:0|[1-9][0-9]*)": ?'  # an integer-like key: JavaScript orders those first
-    r"|[0-9]\.0(?=[,\]}\n]|$)"  # an integral float (Python writes 50.0)
-    r"|[0-9][eE][-+]"  # exponent form (thresholds and digits differ)
-    r"|[0-9]{16,}"  # an int beyond 2**53 (JavaScript prints the nearest double)
-    r"|NaN|Infinity"
-    r"|[\ud800-\udfff]"  # a lone surrogate (JavaScript escapes it)
-)
+# What the C encoder of `json` may print differently from JavaScript. Each check is cheap and may
+# fire on text inside strings too; that only costs a trip through the exact writer.
+_INTEGER_KEY = re.compile(r'"(?:0|[1-9][0-9]*)":')  # JavaScript orders these keys first
+_INTEGRAL_FLOAT = re.compile(r"[0-9]\.0(?:[,\]}\n]|\Z)")  # Python writes 50.0, JavaScript 50
+_EXPONENT = re.compile(r"[0-9]e[-+]")  # thresholds and digits of exponent forms differ
+_LONG_INTEGER = re.compile(r"[0-9]{16}")  # beyond 2**53 JavaScript prints the nearest double
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # JavaScript escapes lone surrogates
+
+
+def _may_differ(text: str) -> bool:
+    return bool(
+        "NaN" in text
+        or "Infinity" in text
+        or (("e-" in text or "e+" in text) and _EXPONENT.search(text))
+        or (".0" in text and _INTEGRAL_FLOAT.search(text))
+        or _INTEGER_KEY.search(text)
+        or _LONG_INTEGER.search(text)
+        or (not text.isascii() and _SURROGATE.search(text))
+    )
+
+
 _ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
@@ -151,9 +164,14 @@ def dumps(value: Any, pretty: bool = False) -> str:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return dumps_exact(value, pretty)
-    if _SUSPECT.search(text):
+    if _may_differ(text):
         return dumps_exact(value, pretty)
     return text
+
+
+def dumps_string(text: str) -> str:
+    """`JSON.stringify` of one string."""
+    return _quote(text)
 
 
 def loads(text: str) -> Any:

@@ -91,15 +91,15 @@ def build_project(
         for environment in environments:
             state = _copy_state(states.get(environment))
             for target_key in keys:
-                content = builder.build(
+                text = builder.build_text(
                     target_key=target_key,
                     environment=environment,
                     state=state,
                     revision=next_value,
                     featurevisor_version=featurevisor_version,
                     revision_from_hash=revision_from_hash,
+                    pretty=config.pretty_datafile,
                 )
-                text = dumps(content, pretty=config.pretty_datafile)
                 output.files[datafile_path(config, environment, target_key)] = text.encode()
             output.states[environment] = state
             output.state_files[state_file_name(environment)] = dumps(
