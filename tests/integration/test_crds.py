@@ -178,6 +178,17 @@ def test_client_side_apply_loses_nulls_and_fails_loudly(kube: ClusterInfo) -> No
     kube.kubectl(*SERVER_SIDE_DRY_RUN, stdin=manifest("Feature", "cs", spec))
 
 
+def _documents(paths: list[Path]) -> list[dict[str, Any]]:
+    return [
+        doc for path in paths for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc
+    ]
+
+
+def _object_name(doc: dict[str, Any]) -> str:
+    """The name `kubectl get -o name` prints for this manifest."""
+    return f"{doc['kind'].lower()}.{GROUP}/{doc['metadata']['name']}"
+
+
 @pytest.mark.parametrize("name", sorted(CONFORMANCE_PROJECTS))
 def test_imported_conformance_manifests_apply_cleanly(
     kube: ClusterInfo, tmp_path: Path, name: str
@@ -194,12 +205,7 @@ def test_imported_conformance_manifests_apply_cleanly(
         namespace,
     ]
     assert kubevisor_main(command) == 0
-    written = [
-        f"{doc['kind'].lower()}.{GROUP}/{doc['metadata']['name']}"
-        for path in sorted(out.rglob("*.yaml"))
-        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
-        if doc
-    ]
+    written = [_object_name(doc) for doc in _documents(sorted(out.rglob("*.yaml")))]
     assert written, f"kubevisor import wrote no manifests for {name}"
     kube.kubectl("create", "namespace", namespace)
     try:
@@ -270,3 +276,22 @@ def test_status_conditions_are_validated(kube: ClusterInfo) -> None:
         )
     assert "status.conditions[0].status" in str(rejected.value)
     assert "Unsupported value" in str(rejected.value)
+
+
+def test_example_manifests_apply_cleanly(kube: ClusterInfo) -> None:
+    """The hand-written example project in examples/shop passes every schema and policy."""
+    example = REPO / "examples" / "shop"
+    documents = _documents(sorted(example.glob("*.yaml")))
+    written = [_object_name(doc) for doc in documents]
+    namespaces = {doc["metadata"]["namespace"] for doc in documents}
+    assert written and len(namespaces) == 1
+    (namespace,) = namespaces
+    kube.kubectl("create", "namespace", namespace)
+    try:
+        kube.kubectl(
+            "apply", "--server-side", "--field-manager=kubevisor-tests", "-f", str(example)
+        )
+        stored = kube.kubectl("get", "featurevisor", "-n", namespace, "-o", "name").split()
+        assert sorted(stored) == sorted(written)
+    finally:
+        kube.kubectl("delete", "namespace", namespace, "--wait=false")
