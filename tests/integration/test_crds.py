@@ -108,7 +108,7 @@ def test_get_featurevisor_lists_every_kind(kube: ClusterInfo) -> None:
 
 
 def test_explain_describes_feature_rules(kube: ClusterInfo) -> None:
-    out = kube.kubectl("explain", "features.spec.rules", f"--api-version={GROUP}/{VERSION}")
+    out = kube.kubectl("explain", "feature.spec.rules")
     assert "Rollout rules" in out
     assert "environments mode" in out
 
