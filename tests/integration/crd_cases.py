@@ -76,6 +76,45 @@ VALID_SPECS: dict[str, Spec] = {
     },
 }
 
+NO_ENVIRONMENTS_FEATURE: Spec = {
+    "description": "No-environments mode",
+    "bucketBy": ["orgId", "userId"],
+    "required": ["other", {"key": "third", "variation": "on"}],
+    "variations": [{"value": "on", "weight": 100}],
+    "rules": [
+        {"key": "1", "segments": {"and": ["a", {"not": ["b"]}]}, "percentage": 12.5},
+        {"key": "everyone rule", "segments": "*", "percentage": 0,
+         "variationWeights": {"on": 100}},
+    ],
+    "force": [{"segments": ["qa"], "variation": "on"}],
+    "expose": ["web"],
+}  # fmt: skip
+
+# Other valid shapes of the union fields: none of them may trip a schema rule or a policy.
+VALID_VARIANTS: dict[str, tuple[str, Spec]] = {
+    "feature-no-environments": ("Feature", NO_ENVIRONMENTS_FEATURE),
+    "feature-bucketBy-or": (
+        "Feature",
+        {**NO_ENVIRONMENTS_FEATURE, "bucketBy": {"or": ["userId", "deviceId"]}, "expose": False},
+    ),
+    "datafile-defaults": ("Datafile", {"configMap": {"key": "flags.json"}}),
+    "datafile-tags-and": (
+        "Datafile",
+        {
+            "tags": {"and": ["web", "checkout"]},
+            "includeFeatures": "*",
+            "excludeFeatures": ["legacy.*"],
+            "context": {"country": "nl", "tiers": [1, None]},
+        },
+    ),
+    "segment-everyone": ("Segment", {"description": "Everyone", "conditions": "*"}),
+    "schema-reference-only": ("Schema", {"schema": "money"}),
+    "attribute-one-of": (
+        "Attribute",
+        {"description": "Id", "oneOf": [{"type": "string"}, {"type": "integer"}]},
+    ),
+}
+
 
 @dataclass(frozen=True)
 class InvalidCase:

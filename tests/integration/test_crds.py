@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from crd_cases import INVALID_CASES, VALID_SPECS, InvalidCase
+from crd_cases import INVALID_CASES, VALID_SPECS, VALID_VARIANTS, InvalidCase
 from kubevisor.cli import main as kubevisor_main
 from kubevisor.crds import GROUP, KINDS, VERSION
 from kubevisor.devcluster.state import ClusterInfo, KubectlError
@@ -85,6 +85,13 @@ def test_crds_are_established_with_names_accepted(kube: ClusterInfo) -> None:
 @pytest.mark.parametrize("kind", sorted(VALID_SPECS))
 def test_valid_base_objects_are_accepted(kube: ClusterInfo, kind: str) -> None:
     out = kube.kubectl(*SERVER_SIDE_DRY_RUN, stdin=manifest(kind, "valid", VALID_SPECS[kind]))
+    assert "serverside-applied (server dry run)" in out
+
+
+@pytest.mark.parametrize("variant", sorted(VALID_VARIANTS))
+def test_other_valid_shapes_are_accepted(kube: ClusterInfo, variant: str) -> None:
+    kind, spec = VALID_VARIANTS[variant]
+    out = kube.kubectl(*SERVER_SIDE_DRY_RUN, stdin=manifest(kind, "variant", spec))
     assert "serverside-applied (server dry run)" in out
 
 
