@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from featurevisor import Featurevisor
-
 from kubevisor import Evaluator
 
 DATAFILE = (
