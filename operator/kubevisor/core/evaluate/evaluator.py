@@ -299,15 +299,8 @@ class Evaluator:
                 "requiredFeatures": raw.get("requiredFeatures"),
                 "enabled": False,
             }, None
-        bucket_key = feature.bucket_key(context)
-        value: Any = bucket_value(bucket_key)
-        if self.bucket_value_hook is not None:
-            value = self.bucket_value_hook(feature_key, bucket_key, value)
-        traffic = None
-        for candidate in feature.rules():
-            if candidate.segments(context):
-                traffic = candidate
-                break
+        bucket_key, value = self._bucket(feature, context)
+        traffic = self._matched_traffic(feature, context)
         bucketed = (bucket_key, value, traffic)
         if traffic is not None:
             rule = traffic.raw
