@@ -147,7 +147,7 @@ def _finite(value: Any) -> bool:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     file_name=st.sampled_from(
@@ -199,7 +199,7 @@ def lint_then_build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
 def test_cli_build_exits_cleanly_on_malformed_files(
@@ -219,7 +219,7 @@ def test_cli_build_exits_cleanly_on_malformed_files(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
 def test_cli_build_refuses_what_lint_rejects(

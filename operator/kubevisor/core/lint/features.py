@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.rules import FeatureShape, lint_expose, lint_force, lint_rules
 from kubevisor.core.lint.schemas import lint_variable_schema
 from kubevisor.core.lint.shapes import (
-    expect_boolean,
+    expect_field_types,
     expect_mapping,
     expect_percentage,
     expect_string,
@@ -19,7 +16,7 @@ from kubevisor.core.lint.shapes import (
     js_type,
     strict_object,
 )
-from kubevisor.core.lint.variables import lint_variable_overrides, lint_variable_values
+from kubevisor.core.lint.variables import lint_variable_maps
 
 FIELDS = (
     "description",
@@ -45,11 +42,13 @@ def lint_feature(project: Project, report: Report, feature: JSON) -> None:
     )
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    for flag in ("archived", "deprecated", "promotable"):
-        if flag in node:
-            expect_boolean(report, (flag,), node[flag])
+    expect_field_types(
+        report,
+        (),
+        node,
+        strings=("description",),
+        booleans=("archived", "deprecated", "promotable"),
+    )
     if "tags" in node:
         _lint_tags(project, report, node["tags"])
     if "bucketBy" in node:
@@ -188,7 +187,11 @@ def _lint_variations(
     project: Project, report: Report, variations: JSON, shape: FeatureShape
 ) -> None:
     if not isinstance(variations, list):
-        report.error(("variations",), f"expected a list, got {js_type(variations)}", "fix it")
+        report.error(
+            ("variations",),
+            f"expected a list, got {js_type(variations)}",
+            "list variations as `- value: ..., weight: ...`",
+        )
         return
     seen: list[str] = []
     for index, variation in enumerate(variations):
@@ -202,26 +205,17 @@ def _lint_variations(
         valid = "value" in node and expect_string(report, (*where, "value"), value, non_empty=True)
         if valid and isinstance(value, str):
             if value in seen:
-                report.error((*where, "value"), f'duplicate variation "{value}"', "rename it")
+                report.error(
+                    (*where, "value"),
+                    f'duplicate variation "{value}"',
+                    "give every variation a different value",
+                )
             seen.append(value)
         if "weight" in node:
             expect_percentage(report, (*where, "weight"), node["weight"])
         if "description" in node:
             expect_string(report, (*where, "description"), node["description"])
-        _lint_variation_variables(project, report, where, node, shape)
-
-
-def _lint_variation_variables(
-    project: Project, report: Report, where: FieldPath, node: Mapping[str, Any], shape: FeatureShape
-) -> None:
-    if "variables" in node:
-        lint_variable_values(
-            project, report, (*where, "variables"), node["variables"], shape.schemas
-        )
-    if "variableOverrides" in node:
-        lint_variable_overrides(
-            project, report, (*where, "variableOverrides"), node["variableOverrides"], shape.schemas
-        )
+        lint_variable_maps(project, report, where, node, shape.schemas)
 
 
 def _lint_disabled_variation(report: Report, value: JSON, shape: FeatureShape) -> None:

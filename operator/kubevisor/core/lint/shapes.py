@@ -171,3 +171,20 @@ def expect_mapping(report: Report, path: FieldPath, value: JSON) -> Mapping[str,
         )
         return None
     return value
+
+
+def expect_field_types(
+    report: Report,
+    path: FieldPath,
+    node: Mapping[str, Any],
+    *,
+    strings: Collection[str] = (),
+    booleans: Collection[str] = (),
+) -> None:
+    """Type-check the plain text and flag fields an object has (description, archived, ...)."""
+    for name in strings:
+        if name in node:
+            expect_string(report, (*path, name), node[name])
+    for name in booleans:
+        if name in node:
+            expect_boolean(report, (*path, name), node[name])
