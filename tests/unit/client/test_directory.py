@@ -188,3 +188,33 @@ def test_background_thread_follows_swaps(volume: KubeletVolume, recorder: Record
         volume.publish({"datafile.json": datafile_bytes("2")})
         assert recorder.delivered.wait(10)
     assert recorder.revisions() == ["1", "2"]
+
+
+def test_path_of_the_file_instead_of_the_directory_is_reported(
+    volume: KubeletVolume, recorder: Recorder
+) -> None:
+    volume.publish({"datafile.json": datafile_bytes("1")})
+    watcher = DirectoryWatcher(
+        volume.root / "datafile.json", recorder.callback, on_error=recorder.errors.append
+    )
+    with pytest.raises(DatafileUnavailable, match="is this the mounted directory"):
+        watcher.load()
+
+
+def test_failing_error_callback_does_not_stop_the_thread(
+    volume: KubeletVolume, recorder: Recorder
+) -> None:
+    called = threading.Event()
+
+    def broken_on_error(error: DatafileError) -> None:
+        called.set()
+        raise RuntimeError("logging is broken")
+
+    watcher = DirectoryWatcher(
+        volume.root, recorder.callback, interval=0.01, on_error=broken_on_error
+    )
+    with watcher:
+        assert called.wait(10)  # no datafile yet: the thread reported it, and on_error raised
+        volume.publish({"datafile.json": datafile_bytes("1")})
+        assert recorder.delivered.wait(10)
+    assert recorder.revisions() == ["1"]
