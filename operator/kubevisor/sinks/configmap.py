@@ -121,6 +121,31 @@ def gzip_deterministic(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=9, mtime=0)
 
 
+def configmap_targets(datafile: Mapping[str, Any]) -> list[ConfigMapTarget]:
+    """The ConfigMap outputs a Datafile resource (as the API returns it) asks for.
+
+    One in the Datafile's namespace, with an ownerReference, then one copy per extra namespace
+    in `spec.configMap.namespaces`; none without `spec.configMap`. The name defaults to the
+    Datafile's, the key to `datafile.json`; the Datafile's labels are carried over.
+    """
+    metadata = datafile.get("metadata") or {}
+    spec = (datafile.get("spec") or {}).get("configMap")
+    if spec is None:
+        return []
+    ref = DatafileRef(metadata["name"], metadata["namespace"], metadata.get("uid"))
+    namespaces = dict.fromkeys([ref.namespace, *spec.get("namespaces", [])])
+    return [
+        ConfigMapTarget(
+            name=spec.get("name") or ref.name,
+            namespace=namespace,
+            datafile=ref,
+            key=spec.get("key") or DATA_KEY,
+            labels=dict(metadata.get("labels") or {}),
+        )
+        for namespace in namespaces
+    ]
+
+
 def render_configmap(
     target: ConfigMapTarget, payload: Payload
 ) -> dict[str, Any] | ConfigMapTooLarge:

@@ -135,11 +135,17 @@ def open_object_store(
     url: str,
     credentials: Mapping[str, str] | None = None,
     *,
+    endpoint: str | None = None,
+    region: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ObjectStoreLocation | ObjectStoreConfigError:
     """Parse `s3://bucket/prefix`, `gs://bucket/prefix`, `az://container/prefix` or
     `file:///absolute/path` and open the store with `credentials` (falling back to `environ`,
-    by default the process environment)."""
+    by default the process environment).
+
+    `endpoint` and `region` are the Datafile's `spec.objectStore` settings; when given they win
+    over the same settings in the credentials (S3-compatible servers, emulators).
+    """
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme not in _CREDENTIAL_KEYS:
@@ -151,6 +157,10 @@ def open_object_store(
     config = _store_config(scheme, credentials or {}, os.environ if environ is None else environ)
     if isinstance(config, str):
         return ObjectStoreConfigError(url, config)
+    if endpoint:
+        config["base_url" if scheme == "gs" else "endpoint"] = endpoint
+    if region and scheme == "s3":
+        config["region"] = region
     bucket, prefix = parts.netloc, parts.path.strip("/")
     try:
         if scheme == "file":
