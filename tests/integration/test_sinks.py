@@ -26,7 +26,9 @@ from kubevisor.sinks.configmap import (
     gzip_deterministic,
     publish_configmap,
 )
+from kubevisor.sinks.credentials import read_credentials
 from kubevisor.sinks.objectstore import (
+    ObjectStoreConfigError,
     ObjectStoreLocation,
     delete_object,
     open_object_store,
@@ -334,3 +336,24 @@ def test_http_poller_follows_the_published_object_with_etags(
     asyncio.run(publish_object(store, payload("2"), target="all", environment="production"))
     poller.load()
     assert revisions == ["1", "2"]
+
+
+def test_credentials_from_a_secret_open_the_store(
+    cluster: ClusterInfo, bucket: str, namespace: str
+) -> None:
+    keys = credentials(cluster)
+    literals = [f"--from-literal={key}={value}" for key, value in keys.items()]
+    cluster.kubectl("create", "secret", "generic", "s3-creds", "-n", namespace, *literals)
+    url = f"s3://{bucket}/shop"
+    read = with_client(cluster, lambda c: read_credentials(c, namespace, "s3-creds", url=url))
+    assert read == keys
+    opened = open_object_store(url, read, environ={})
+    assert isinstance(opened, ObjectStoreLocation)
+    result = asyncio.run(publish_object(opened, payload("1"), target="all", environment=None))
+    assert result.outcome is Outcome.WRITTEN, result.message
+    missing = with_client(cluster, lambda c: read_credentials(c, namespace, "nope", url=url))
+    assert isinstance(missing, ObjectStoreConfigError)
+    assert missing.message == (
+        f"Secret {namespace}/nope not found: "
+        "create it, or fix spec.objectStore.credentialsSecret.name"
+    )
