@@ -9,6 +9,7 @@ import json
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import boto3
@@ -157,6 +158,23 @@ def test_gzip_path_replaces_the_text_key_and_back(
     stored = get_configmap(cluster, target)
     assert "binaryData" not in stored
     assert stored["data"] == {"datafile.json": small.content.decode()}
+
+
+def test_gzip_path_removes_a_text_key_that_kubectl_created_too(
+    cluster: ClusterInfo, target: ConfigMapTarget, tmp_path: Path
+) -> None:
+    small, big = payload("1"), compressible_payload_over(GZIP_THRESHOLD_BYTES, revision="2")
+    (tmp_path / "datafile.json").write_bytes(small.content)
+    cluster.kubectl(
+        "create", "configmap", target.name, "-n", target.namespace,
+        f"--from-file={tmp_path / 'datafile.json'}",
+    )  # fmt: skip
+    assert publish(cluster, target, small).outcome is Outcome.WRITTEN  # now shared with kubectl
+    assert publish(cluster, target, big).outcome is Outcome.WRITTEN
+    stored = get_configmap(cluster, target)
+    assert "datafile.json" not in (stored.get("data") or {})
+    assert set(stored["binaryData"]) == {"datafile.json.gz"}
+    assert publish(cluster, target, big).outcome is Outcome.UNCHANGED
 
 
 def _gzip_size(made: Payload) -> int:

@@ -21,6 +21,7 @@ from typing import Any, cast
 import httpx2
 from lightkube import ApiError, AsyncClient
 from lightkube.resources.core_v1 import ConfigMap
+from lightkube.types import PatchType
 
 from kubevisor.client.format import DATA_KEY, GZIP_SUFFIX
 from kubevisor.sinks.payload import Payload
@@ -246,9 +247,10 @@ async def publish_configmap(
                 target.display, Outcome.UNCHANGED, f"already at revision {payload.revision}"
             )
         # force: take over fields another manager (kubectl, a previous owner) holds.
-        await client.apply(
+        applied = await client.apply(
             cast(ConfigMap, ConfigMap.from_dict(rendered)), field_manager=FIELD_MANAGER, force=True
         )
+        await _remove_stale_copy(client, target, rendered, applied.to_dict())
     except (ApiError, httpx2.HTTPError) as error:
         return _failure(target.display, error)
     return PublishResult(
@@ -283,6 +285,33 @@ async def delete_configmap(client: AsyncClient, target: ConfigMapTarget) -> Publ
     except (ApiError, httpx2.HTTPError) as error:
         return _failure(target.display, error)
     return PublishResult(target.display, Outcome.DELETED, "deleted")
+
+
+async def _remove_stale_copy(
+    client: AsyncClient,
+    target: ConfigMapTarget,
+    rendered: Mapping[str, Any],
+    applied: Mapping[str, Any],
+) -> None:
+    """Remove the other form of the datafile (plain vs gzipped) if it survived the apply.
+
+    Server-side apply drops a key we stopped applying only when no other manager shares it;
+    a ConfigMap first made with `kubectl create` would keep a stale `datafile.json` beside the
+    new `datafile.json.gz`, and readers prefer the plain one.
+    """
+    if "binaryData" in rendered:
+        section, stale_key = "data", target.key
+    else:
+        section, stale_key = "binaryData", target.key + GZIP_SUFFIX
+    if stale_key in (applied.get(section) or {}):
+        await client.patch(
+            ConfigMap,
+            target.name,
+            [{"op": "remove", "path": f"/{section}/{stale_key}"}],
+            namespace=target.namespace,
+            patch_type=PatchType.JSON,
+            field_manager=FIELD_MANAGER,
+        )
 
 
 async def _get(client: AsyncClient, name: str, namespace: str) -> dict[str, Any] | None:
