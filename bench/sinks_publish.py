@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import statistics
 import time
@@ -158,6 +159,11 @@ async def main(runs: int, features: int) -> None:
     elapsed = (time.perf_counter() - start) * 1000
     kind = "gzip" if isinstance(rendered, dict) and "binaryData" in rendered else "other"
     print(f"render {len(large.content)} bytes ({kind}): {elapsed:.1f} ms")
+    for level in (6, 9):
+        start = time.perf_counter()
+        packed = gzip.compress(large.content, compresslevel=level, mtime=0)
+        elapsed = (time.perf_counter() - start) * 1000
+        print(f"  gzip level {level}: {len(packed)} bytes in {elapsed:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -118,8 +118,12 @@ def datafile_label_value(name: str) -> str:
 
 
 def gzip_deterministic(content: bytes) -> bytes:
-    """Gzip with mtime 0 and no file name, so equal content gives equal bytes (and no write)."""
-    return gzip.compress(content, compresslevel=9, mtime=0)
+    """Gzip with mtime 0 and no file name, so equal content gives equal bytes (and no write).
+
+    Level 6 (zlib's default): on the synthetic datafile of bench/sinks_publish.py it is about
+    6 times faster than level 9 for 10 % more bytes; publish latency matters more than that.
+    """
+    return gzip.compress(content, compresslevel=6, mtime=0)
 
 
 def configmap_targets(datafile: Mapping[str, Any]) -> list[ConfigMapTarget]:
