@@ -265,7 +265,8 @@ async def publish_configmap(
 async def delete_configmap(client: AsyncClient, target: ConfigMapTarget) -> PublishResult:
     """Delete the output ConfigMap if it belongs to `target.datafile`; gone already is fine.
 
-    A ConfigMap of the same name that kubevisor does not manage for this Datafile is left alone.
+    A ConfigMap of the same name that kubevisor does not manage for this Datafile (its labels
+    say so) is left alone, with an UNCHANGED result.
     """
     try:
         existing = await _get(client, target.name, target.namespace)
@@ -278,12 +279,13 @@ async def delete_configmap(client: AsyncClient, target: ConfigMapTarget) -> Publ
             LABEL_DATAFILE_NAMESPACE: target.datafile.namespace,
         }
         if any(labels.get(k) != v for k, v in ours.items()):
+            # Not our output (we never published there): nothing of ours to delete. Not a
+            # failure, or a Datafile finalizer waiting for its outputs would never be released.
             return PublishResult(
                 target.display,
-                Outcome.FAILED,
-                f"not deleted: it is not managed by kubevisor for Datafile "
-                f"{target.datafile.namespace}/{target.datafile.name} (labels {ours} missing)",
-                retryable=False,
+                Outcome.UNCHANGED,
+                f"left in place: not managed by kubevisor for Datafile "
+                f"{target.datafile.namespace}/{target.datafile.name}",
             )
         await client.delete(ConfigMap, target.name, namespace=target.namespace)
     except (ApiError, httpx2.HTTPError) as error:
