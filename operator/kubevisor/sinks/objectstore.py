@@ -9,8 +9,10 @@ The revision object is written first, the polled one last: each put is atomic, s
 the old or the new datafile, never a mix, and every published revision stays for rollback.
 
 Credentials come from a dict (the operator reads it from the Datafile's credentials Secret),
-with the process environment as fallback for each key, so workload identity (IRSA, GKE, Azure)
-works with no Secret at all. Keys per scheme:
+with the process environment as fallback for each key below. The Datafile's
+`spec.objectStore.endpoint` and `region` win over both. Beyond these keys, obstore itself reads
+its environment variables (per its documentation), e.g. the web identity token of IRSA or GKE
+workload identity, so a Secret is optional. Keys per scheme:
 
 - s3: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`,
   `AWS_ENDPOINT_URL` (S3-compatible servers; `http://` is allowed), `AWS_REGION`.
@@ -23,7 +25,8 @@ works with no Secret at all. Keys per scheme:
 - file: none.
 
 Keys of other schemes are ignored (one Secret may serve several stores); an unknown key with
-the scheme's own prefix is an error, since it is most likely a typo.
+the scheme's own prefix is an error, since it is most likely a typo. Tested here against an S3
+server (SeaweedFS) and local files; gs:// and az:// are built the same way but not exercised.
 """
 
 from __future__ import annotations
