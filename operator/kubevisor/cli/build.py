@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kubevisor.cli.forking import WorkerError
 from kubevisor.cli.lint import refuse_invalid
 from kubevisor.cli.parallel_build import build_with_check, load_definitions
 from kubevisor.core.build import (
@@ -194,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
         _write_tree(out_dir, output.files)
         if state_dir is not None and not args.no_state_files:
             _write_tree(state_dir, output.state_files)
-    except SourceError as error:
+    except (SourceError, WorkerError) as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{error.filename or ''}: {error.strerror}")
