@@ -176,6 +176,8 @@ def dumps(value: Any, pretty: bool = False) -> str:
     if pretty:
         # Python's own indenting encoder is pure Python and slower than the exact writer.
         return _pretty(value, "")
+    if type(value) is list and all(type(item) is str for item in value):
+        return "[" + ",".join([_quote(item) for item in value]) + "]"  # segment lists: common
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from kubevisor.core.build import BuildError, build_datafile, build_project
+from kubevisor.core.build import BuildError, DatafileBuilder, build_datafile, build_project
 from kubevisor.core.definitions import Definitions, Kind, ProjectConfig
 from kubevisor.core.jsjson import dumps
 
@@ -109,3 +109,24 @@ def test_no_targets_is_a_problem() -> None:
     defs = Definitions(features={})
     output = build_project(defs, states={}, current_revision="0")
     assert output.problems[0].message == "No targets found."
+
+
+def test_assembled_text_equals_the_serialized_datafile() -> None:
+    rules = {"production": [{"key": "r", "segments": ["netherlands"], "percentage": 12.5}]}
+    defs = project(
+        **{
+            "b": feature(rules=rules, required=["10"]),
+            "10": feature(rules=rules),
+            "2": feature(rules=rules, required=["b", {"key": "10", "variation": "x"}]),
+        }
+    )
+    for target in ("all", None):
+        builder = DatafileBuilder(defs)
+        text = builder.build_text(
+            target_key=target, environment="production", state={}, revision="3"
+        )
+        content = DatafileBuilder(defs).build(
+            target_key=target, environment="production", state={}, revision="3"
+        )
+        assert text == dumps(content)
+        assert list(content["features"]) == ["2", "10", "b"]
