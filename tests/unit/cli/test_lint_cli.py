@@ -81,3 +81,39 @@ def test_refuse_invalid_gate(broken_project: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "kubevisor build: 1 lint error(s)" in err
     assert "percentage" in err
+
+
+SHOP = Path(__file__).resolve().parents[3] / "examples" / "shop"
+
+
+def test_manifests_lint_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(SHOP)]) == 0
+    assert "No lint errors found" in capsys.readouterr().out
+
+
+def test_manifest_errors_name_the_object_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "shop"
+    shutil.copytree(SHOP, copy)
+    features = copy / "features.yaml"
+    features.write_text(
+        features.read_text().replace('segments: ["netherlands"]', 'segments: ["nowhere"]')
+    )
+    assert main(["lint", str(copy), "--json"]) == 1
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert any(
+        error["key"] == "checkout"
+        and error["path"].startswith("rules.production.0.segments")
+        and "nowhere" in error["message"]
+        and "Feature shop/checkout" in error["origin"]
+        for error in errors
+    ), errors
+
+
+def test_a_folder_without_our_objects_is_a_clean_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    assert main(["lint", str(tmp_path)]) == 1
+    assert "neither a Featurevisor project folder" in capsys.readouterr().err
