@@ -114,10 +114,17 @@ def _sticky_for(feature_keys: list[str]) -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(st.sampled_from(feature_keys), decision, max_size=2)
 
 
-def _official(datafile: dict[str, Any], sticky: dict[str, Any]) -> Featurevisor:
-    return Featurevisor(
-        {"datafile": copy.deepcopy(datafile), "logLevel": "fatal", "stickyFeatures": sticky}
-    )
+def _official(
+    datafile: dict[str, Any], sticky: dict[str, Any], at: int | None = None
+) -> Featurevisor:
+    options: dict[str, Any] = {
+        "datafile": copy.deepcopy(datafile),
+        "logLevel": "fatal",
+        "stickyFeatures": sticky,
+    }
+    if at is not None:
+        options["modules"] = [{"name": "at", "bucketValue": lambda _options: at}]
+    return Featurevisor(options)
 
 
 def _decisions_agree(
@@ -164,6 +171,33 @@ def test_decisions_match_the_official_sdk(path: Path, data: st.DataObject) -> No
     sticky = data.draw(_sticky_for(feature_keys), label="sticky")
     ours = Evaluator(copy.deepcopy(datafile), sticky=sticky)
     _decisions_agree(ours, _official(datafile, sticky), datafile, context)
+
+
+# Bucket values around every range and percentage boundary the fixtures use.
+boundary_values = st.one_of(
+    st.sampled_from([0, 1, 4999, 5000, 5001, 9999, 10000, 10001, 19999, 20000, 20001]),
+    st.sampled_from([24999, 25000, 25001, 49999, 50000, 50001, 99999, 100000]),
+    st.integers(min_value=0, max_value=100_000),
+)
+
+
+@pytest.mark.parametrize(
+    "path", DATAFILES, ids=[str(path.relative_to(FIXTURES)) for path in DATAFILES]
+)
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
+    derandomize=os.environ.get("PARITY_RANDOM") is None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_decisions_match_with_a_bucket_value_hook(path: Path, data: st.DataObject) -> None:
+    """The test runner's `at`: a module / hook that replaces every bucket value."""
+    datafile = json.loads(path.read_text())
+    context = data.draw(contexts, label="context")
+    at = data.draw(boundary_values, label="bucket value")
+    ours = Evaluator(copy.deepcopy(datafile), bucket_value_hook=lambda feature, key, value: at)
+    _decisions_agree(ours, _official(datafile, {}, at), datafile, context)
 
 
 def test_the_fixture_set_covers_every_kind_of_datafile() -> None:

@@ -194,9 +194,9 @@ class Evaluator:
     def _evaluate(
         self, type_: EvaluationType, feature_key: str, variable_key: str | None, context: Context
     ) -> Evaluation:
+        if type_ == "flag":
+            return self._checked_flag(feature_key, context)[0]
         try:
-            if type_ == "flag":
-                return self._flag(feature_key, context)
             if type_ == "variation":
                 return self._variation(feature_key, context)
             return self._variable(feature_key, variable_key, context)
@@ -239,9 +239,6 @@ class Evaluator:
             if start <= value <= end:
                 return allocation
         return None
-
-    def _flag(self, feature_key: str, context: Context) -> Evaluation:
-        return self._flag_with_bucket(feature_key, context)[0]
 
     def _flag_with_bucket(
         self, feature_key: str, context: Context, variable_key: str | None = None
