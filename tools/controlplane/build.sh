@@ -4,8 +4,8 @@
 #
 # Binaries go to a cache outside the repository:
 #   ${XDG_CACHE_HOME:-~/.cache}/kubevisor/controlplane/<kubernetes version>/
-# A stamp file there holds the hash of go.mod + go.sum; the build runs only when a binary is
-# missing or the pins changed, so a second call costs nothing.
+# A stamp file there holds the hash of go.mod, go.sum and this script; the build runs only when
+# a binary is missing or one of those changed, so a second call costs nothing.
 #
 # Progress goes to stderr; the binary directory is the only line printed on stdout, so callers
 # can do BIN=$(tools/controlplane/build.sh).
@@ -29,7 +29,8 @@ minor="$(cut -d. -f2 <<<"$k8s_version")"
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/kubevisor/controlplane"
 bin_dir="$cache_root/$k8s_version"
-stamp="$(cat go.mod go.sum | sha256sum | cut -d' ' -f1)"
+# The stamp covers this script too: its flags shape the binaries as much as the pins do.
+stamp="$(cat go.mod go.sum build.sh | sha256sum | cut -d' ' -f1)"
 binaries=(etcd kube-apiserver kube-controller-manager)
 
 up_to_date() {
@@ -52,7 +53,7 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 # Static binaries, no toolchain download, go.sum must already cover everything.
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly
+export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # Build into a scratch folder and move the results in at the end, so an interrupted build
 # never leaves a half-written binary that a later call would take as finished.
