@@ -1,15 +1,183 @@
-"""`kubevisor build`: (being written)."""
+"""`kubevisor build SOURCE`: write datafiles like `featurevisor build` (v3.1.0), byte for byte.
+
+SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`). State is read from
+and written to the project's state folder (`.featurevisor/` by default) like upstream, so
+raising a percentage keeps users where they were.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from kubevisor.core.build import (
+    DEFAULT_FEATUREVISOR_VERSION,
+    BuildError,
+    BuildOutput,
+    build_datafile,
+    build_project,
+)
+from kubevisor.core.definitions import Definitions, Problem
+from kubevisor.core.jsjson import dumps
+from kubevisor.sources.errors import SourceError
+from kubevisor.sources.project import is_project_folder, load_layout, read_layout
+from kubevisor.sources.project_state import read_revision, read_states
+
+
+@dataclass(frozen=True)
+class BuildSource:
+    """What to build and where its defaults live."""
+
+    definitions: Definitions
+    state_directory: Path | None
+    """Default state folder (None: the source has none, `--state-dir` must be given)."""
+    datafiles_directory: Path | None
+    """Default output folder (None: `--out` must be given)."""
+
+
+def load_build_source(source: str) -> BuildSource:
+    """Definitions from SOURCE. A folder with `featurevisor.config.js` is a Featurevisor
+    project; other sources (Kubernetes manifests) are added here as they become available."""
+    if is_project_folder(source):
+        layout = read_layout(source)
+        return BuildSource(
+            definitions=load_layout(layout),
+            state_directory=layout.state_directory,
+            datafiles_directory=layout.datafiles_directory,
+        )
+    raise SourceError(
+        f"{source}: not a Featurevisor project folder (no featurevisor.config.js found)"
+    )
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("build", help="(being written)")
+    parser = subparsers.add_parser(
+        "build",
+        help="build datafiles (byte-identical to featurevisor build v3.1.0)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "source", metavar="SOURCE", help="Featurevisor project folder, or manifest file/folder"
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", help="datafiles folder (default: the project's datafiles/)"
+    )
+    parser.add_argument(
+        "--state-dir", metavar="DIR", help="state folder (default: the project's .featurevisor/)"
+    )
+    parser.add_argument("--revision", metavar="R", help="use this revision instead of REVISION+1")
+    parser.add_argument(
+        "--featurevisor-version",
+        metavar="V",
+        default=DEFAULT_FEATUREVISOR_VERSION,
+        help=f"featurevisorVersion written into datafiles (default {DEFAULT_FEATUREVISOR_VERSION},"
+        " the upstream version whose output kubevisor reproduces)",
+    )
+    parser.add_argument(
+        "--target", metavar="T", action="append", help="build only this target (repeatable)"
+    )
+    parser.add_argument(
+        "--no-state-files", action="store_true", help="do not write state and REVISION files"
+    )
+    parser.add_argument(
+        "--revision-from-hash",
+        action="store_true",
+        help="each datafile's revision is a hash of its feature hashes",
+    )
+    parser.add_argument(
+        "--print",
+        action="store_true",
+        help="print one datafile to stdout instead (like featurevisor build --json)",
+    )
+    parser.add_argument("--environment", metavar="E", help="environment to print (--print)")
+    parser.add_argument("--pretty", action="store_true", help="pretty-print (--print)")
     parser.set_defaults(handler=run)
 
 
+def _fail(message: str) -> int:
+    print(f"kubevisor build: {message}", file=sys.stderr)
+    return 1
+
+
+def _report(problems: list[Problem]) -> int:
+    for problem in problems:
+        print(f"error: {problem.render()}", file=sys.stderr)
+    return _fail(f"{len(problems)} problem(s); nothing was written")
+
+
+def _write_tree(directory: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _print_datafile(args: argparse.Namespace, source: BuildSource, state_dir: Path | None) -> int:
+    definitions = source.definitions
+    environments = definitions.config.environments
+    if environments is not None and not args.environment:
+        return _fail("Pass --environment=<environment> when printing a datafile.")
+    if args.target and len(set(args.target)) > 1:
+        return _fail("Only one --target can be used with --print.")
+    environment = args.environment if environments is not None else None
+    states = read_states(state_dir, [environment]) if state_dir is not None else {}
+    state = states.get(environment, {"features": {}})
+    try:
+        content = build_datafile(
+            definitions,
+            target_key=args.target[0] if args.target else None,
+            environment=environment,
+            state=state,
+            revision=args.revision or "tester",
+            featurevisor_version=args.featurevisor_version,
+        )
+    except BuildError as error:
+        return _report(error.problems)
+    print(dumps(content, pretty=args.pretty))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("kubevisor build: not available yet")
+    if not is_project_folder(args.source):
+        from kubevisor.cli import build_manifests  # imported here: it imports this module
+
+        return build_manifests.run(args)
+    try:
+        source = load_build_source(args.source)
+        state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
+        if args.print:
+            return _print_datafile(args, source, state_dir)
+        out_dir = Path(args.out) if args.out else source.datafiles_directory
+        if out_dir is None:
+            return _fail("--out DIR is required for this source")
+        config = source.definitions.config
+        environments = list(config.environments) if config.environments is not None else [None]
+        states = read_states(state_dir, environments) if state_dir is not None else {}
+        current = (
+            read_revision(state_dir, config.revision_file_name) if state_dir is not None else "0"
+        )
+        output: BuildOutput = build_project(
+            source.definitions,
+            states=states,
+            current_revision=current,
+            revision=args.revision,
+            featurevisor_version=args.featurevisor_version,
+            target_keys=args.target,
+            revision_from_hash=args.revision_from_hash,
+        )
+        if output.problems:
+            return _report(output.problems)
+        _write_tree(out_dir, output.files)
+        if state_dir is not None and not args.no_state_files:
+            _write_tree(state_dir, output.state_files)
+    except SourceError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{error.filename or ''}: {error.strerror}")
+    datafiles = len(output.files) - 1
+    print(f"Built {datafiles} datafile(s), revision {output.revision}, in {out_dir}")
+    return 0

@@ -1,0 +1,110 @@
+"""Runs the operator: Kopf watches, the reconcile loop, leader election, metrics and probes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+import kopf
+from aiohttp import web
+from lightkube import AsyncClient
+
+from kubevisor.controller.handlers import register
+from kubevisor.controller.leader import LeaderElector
+from kubevisor.controller.metrics import Metrics, make_app
+from kubevisor.controller.publisher import Publisher
+from kubevisor.controller.reconciler import Reconciler
+from kubevisor.controller.settings import OperatorSettings
+from kubevisor.controller.statestore import StateStore
+from kubevisor.controller.watchdog import Watchdog
+from kubevisor.controller.writer import StatusWriter
+
+logger = logging.getLogger(__name__)
+
+
+def make_registry(reconciler: Reconciler) -> kopf.OperatorRegistry:
+    registry = kopf.OperatorRegistry()
+    register(registry, reconciler)
+
+    @kopf.on.login(registry=registry)
+    def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
+        return kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
+
+    @kopf.on.startup(registry=registry)
+    def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
+        settings.posting.level = logging.WARNING
+        settings.watching.server_timeout = 300
+        settings.watching.client_timeout = 330
+        settings.watching.connect_timeout = 30
+        settings.networking.request_timeout = 60
+
+    return registry
+
+
+async def run(settings: OperatorSettings) -> None:
+    client = AsyncClient(field_manager="kubevisor")
+    metrics = Metrics()
+    reconciler = Reconciler(
+        settings=settings,
+        metrics=metrics,
+        state_store=StateStore(client),
+        publisher=Publisher(client, metrics),
+        writer=StatusWriter(client),
+    )
+    leader = LeaderElector(
+        client,
+        namespace=settings.lease_namespace,
+        name=settings.lease_name,
+        identity=settings.identity,
+        lease_seconds=settings.lease_seconds,
+        on_change=reconciler.set_leading,
+    )
+    watchdog = Watchdog(client, reconciler, settings.namespaces)
+    operator_task = asyncio.create_task(
+        kopf.operator(
+            registry=make_registry(reconciler),
+            standalone=True,  # leader election is ours (a Lease), not Kopf peering
+            clusterwide=not settings.namespaces,
+            namespaces=settings.namespaces,
+        ),
+        name="kopf",
+    )
+
+    def healthy() -> str | None:
+        if operator_task.done():
+            return "the Kopf watch loop has stopped"
+        if time.monotonic() - reconciler.last_loop > 60:
+            return "the reconcile loop is stuck"
+        return watchdog.problem
+
+    def ready() -> str | None:
+        problem = healthy()
+        if problem:
+            return problem
+        return None if reconciler.ready else "waiting for the initial listing of all kinds"
+
+    runner = web.AppRunner(make_app(metrics, healthy, ready))
+    await runner.setup()
+    await web.TCPSite(runner, settings.metrics_host, settings.metrics_port).start()
+    tasks = [
+        operator_task,
+        asyncio.create_task(leader.run(), name="leader"),
+        asyncio.create_task(reconciler.run(), name="reconciler"),
+        asyncio.create_task(watchdog.run(settings.resync_seconds), name="watchdog"),
+    ]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()  # surface the error that stopped us
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        await leader.release()
+        await runner.cleanup()
+        await client.close()

@@ -1,0 +1,166 @@
+"""The `status` every object reports, derived from a namespace plan and publish results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubevisor.controller.conditions import (
+    Condition,
+    ready,
+    reconciling,
+    render_conditions,
+    stalled,
+)
+from kubevisor.controller.plan import DatafilePlan
+from kubevisor.core.definitions import Problem
+from kubevisor.sinks.results import Outcome, PublishResult
+
+
+@dataclass(frozen=True)
+class OutputResult:
+    """One output of one Datafile after a publish attempt."""
+
+    type: str
+    """`configMap` or `objectStore`."""
+    target: str
+    """Where, in words a person can look up: `ConfigMap ns/name`, an object URL."""
+    ok: bool
+    outcome: str
+    message: str = ""
+
+    @property
+    def wrote(self) -> bool:
+        return self.outcome == Outcome.WRITTEN
+
+    @classmethod
+    def of(cls, type_: str, result: PublishResult) -> OutputResult:
+        return cls(type_, result.output, result.ok, str(result.outcome), result.message)
+
+    def as_json(
+        self, *, revision: str, digest: str, previous: Mapping[str, Any] | None, now: str
+    ) -> dict[str, Any]:
+        rendered: dict[str, Any] = {
+            "output": self.type,
+            "location": self.target,
+            "ready": "True" if self.ok else "False",
+            "message": self.message,
+        }
+        if self.ok:
+            rendered.update(revision=revision, digest=digest)
+            published = (previous or {}).get("publishedAt")
+            same = previous is not None and previous.get("digest") == digest
+            rendered["publishedAt"] = published if same and published else now
+        return rendered
+
+
+@dataclass
+class DatafileOutcome:
+    plan: DatafilePlan
+    outputs: list[OutputResult] = field(default_factory=list)
+    too_large: str = ""
+
+
+def describe(problems: Sequence[Problem], limit: int = 5) -> str:
+    shown = "; ".join(problem.render() for problem in problems[:limit])
+    more = len(problems) - limit
+    return f"{shown}; and {more} more" if more > 0 else shown
+
+
+def input_status(
+    problems: Sequence[Problem], previous: Mapping[str, Any], *, generation: int, now: str
+) -> dict[str, Any]:
+    """Status of an Attribute, Segment, Feature, Group or Schema."""
+    if problems:
+        wanted = [
+            *stalled("InvalidDefinition", describe(problems)),
+            Condition("Valid", False, "InvalidDefinition", describe(problems)),
+        ]
+    else:
+        wanted = [*ready("Valid"), Condition("Valid", True, "Valid")]
+    return {
+        "observedGeneration": generation,
+        "conditions": render_conditions(
+            wanted, previous.get("conditions") or [], generation=generation, now=now
+        ),
+    }
+
+
+def datafile_status(
+    outcome: DatafileOutcome, previous: Mapping[str, Any], *, generation: int, now: str
+) -> dict[str, Any]:
+    """Status of a Datafile: what it serves, where, and whether that is current."""
+    plan = outcome.plan
+    status: dict[str, Any] = {"observedGeneration": generation}
+    for name in ("revision", "digest", "sizeBytes", "features", "segments", "publishedAt"):
+        if name in previous:
+            status[name] = previous[name]
+    wanted: list[Condition]
+    if plan.held_by:
+        serving = (
+            f"still serving revision {previous['revision']}"
+            if previous.get("revision")
+            else "nothing published yet"
+        )
+        message = f"held back by invalid input ({serving}): {describe(plan.held_by)}"
+        wanted = [
+            *stalled("InputInvalid", message),
+            Condition("Valid", False, "InputInvalid", message),
+        ]
+    elif outcome.too_large:
+        wanted = [*stalled("TooLarge", outcome.too_large), Condition("Valid", True, "Valid")]
+    else:
+        assert plan.record is not None and plan.content is not None
+        failed = [result for result in outcome.outputs if not result.ok]
+        if failed:
+            message = "; ".join(f"{r.type} {r.target}: {r.message}" for r in failed) + "; retrying"
+            wanted = reconciling("OutputBehind", message)
+        else:
+            wanted = ready("Published", f"revision {plan.record.revision} is served")
+        wanted.append(Condition("Valid", True, "Valid"))
+        if status.get("digest") != f"sha256:{plan.record.digest}" and not failed:
+            status["publishedAt"] = now
+        if not failed:
+            status.update(
+                revision=str(plan.record.revision),
+                digest=f"sha256:{plan.record.digest}",
+                sizeBytes=len(plan.content),
+                features=plan.features,
+                segments=plan.segments,
+            )
+    for kind, condition_type in (
+        ("configMap", "ConfigMapPublished"),
+        ("objectStore", "ObjectStorePublished"),
+    ):
+        results = [result for result in outcome.outputs if result.type == kind]
+        if results:
+            bad = [r for r in results if not r.ok]
+            wanted.append(
+                Condition(
+                    condition_type,
+                    not bad,
+                    "Failed" if bad else "Published",
+                    "; ".join(f"{r.target}: {r.message}" for r in bad),
+                )
+            )
+    if outcome.outputs and plan.record is not None:
+        before = {
+            (item.get("output"), item.get("location")): item
+            for item in previous.get("outputs") or []
+        }
+        status["outputs"] = [
+            result.as_json(
+                revision=str(plan.record.revision),
+                digest=f"sha256:{plan.record.digest}",
+                previous=before.get((result.type, result.target)),
+                now=now,
+            )
+            for result in outcome.outputs
+        ]
+    elif "outputs" in previous:
+        status["outputs"] = previous["outputs"]
+    status["conditions"] = render_conditions(
+        wanted, previous.get("conditions") or [], generation=generation, now=now
+    )
+    return status

@@ -1,0 +1,187 @@
+"""Traffic and allocation (§5.5): which bucket ranges each variation gets under each rule.
+
+Existing state keeps users where they were: a raised percentage appends new ranges after the
+old ones; anything else (a decrease, changed variations, a new rule, `variationWeights`)
+re-buckets from scratch. Arithmetic is IEEE double in upstream's operation order; nothing is
+rounded, so bounds like 4114.5885 appear as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from kubevisor.core.build.jsvalues import UNDEFINED, number, to_number, truthy
+from kubevisor.core.definitions import JSON
+from kubevisor.core.jsjson import dumps
+
+MAX_BUCKETED_NUMBER = 100000
+_PER_PERCENT = MAX_BUCKETED_NUMBER // 100  # exact, as upstream's `MAX_BUCKETED_NUMBER / 100`
+Range = list[Any]
+
+
+def take(available: list[Range], fill: float) -> list[Range]:
+    """Ranges covering `fill` units from the start of `available` (upstream `getAllocation`)."""
+    result: list[Range] = []
+    remaining = fill
+    for start, end in available:
+        if not remaining > 0:
+            break
+        part = min(remaining, end - start)
+        result.append([start, number(start + part)])
+        remaining -= part
+    return result
+
+
+def consume(available: list[Range], fill: float) -> list[Range]:
+    """What is left of `available` after taking `fill` units.
+
+    Quirk kept from upstream: ranges the loop never reaches are dropped.
+    """
+    if fill == 0:
+        return available
+    result: list[Range] = []
+    remaining = fill
+    for start, end in available:
+        if not remaining > 0:
+            break
+        part = min(remaining, end - start)
+        if part < end - start:
+            result.append([number(start + part), end])
+        remaining -= part
+    return result
+
+
+def _value_weight_text(variations: list[Any]) -> str:
+    pairs = []
+    for variation in variations:
+        pair = {}
+        if isinstance(variation, dict):
+            for field in ("value", "weight"):
+                if field in variation:
+                    pair[field] = variation[field]
+        pairs.append(pair)
+    return dumps(pairs)
+
+
+def variations_changed(variations: Any, existing: dict[str, JSON] | None) -> bool:
+    """Whether the YAML variations differ from those the state remembers."""
+    if existing is None or "variations" not in existing:
+        return isinstance(variations, list) and len(variations) > 0
+    known = existing["variations"]
+    known_text = _value_weight_text(known) if isinstance(known, list) else ""
+    if not isinstance(variations, list):
+        return True
+    return known_text != _value_weight_text(variations)
+
+
+def ranges_changed(available: list[Range], existing: dict[str, JSON] | None) -> bool:
+    """v3 never writes `ranges` into state, so this only fires for hand-made state files."""
+    if existing is None or not truthy(existing.get("ranges")):
+        return False
+    return dumps(existing["ranges"]) != dumps(available)
+
+
+def traffic_for_rules(
+    variations: Any,
+    rules: list[Any],
+    existing: dict[str, JSON] | None,
+    group_ranges: list[Range],
+) -> list[dict[str, Any]]:
+    """One traffic entry per rule, in rule order (upstream `getTraffic`).
+
+    Entries hold the raw rule fields (`segments`, `variables`, `variableOverrides` unresolved);
+    absent fields are `UNDEFINED`. Key order is the datafile's.
+    """
+    available = group_ranges if group_ranges else [[0, MAX_BUCKETED_NUMBER]]
+    changed = variations_changed(variations, existing)
+    moved = ranges_changed(available, existing)
+    existing_traffic = existing.get("traffic") if existing is not None else None
+    if not isinstance(existing_traffic, list):
+        existing_traffic = []
+    result: list[dict[str, Any]] = []
+    for rule in rules:
+        rule_percentage = to_number(rule.get("percentage", UNDEFINED))
+        variation_weights = rule.get("variationWeights", UNDEFINED)
+        traffic: dict[str, Any] = {
+            "key": rule.get("key", UNDEFINED),
+            "segments": rule.get("segments", UNDEFINED),
+            "percentage": number(rule_percentage * _PER_PERCENT),
+            "allocation": [],
+            "variationWeights": variation_weights,
+            "variableOverrides": rule.get("variableOverrides", UNDEFINED),
+        }
+        if truthy(rule.get("variables")):
+            traffic["variables"] = rule["variables"]
+        if truthy(rule.get("variation")):
+            traffic["variation"] = rule["variation"]
+
+        previous = next(
+            (
+                entry
+                for entry in existing_traffic
+                if isinstance(entry, dict) and entry.get("key", UNDEFINED) == traffic["key"]
+            ),
+            None,
+        )
+        diff = (
+            traffic["percentage"] - to_number(previous.get("percentage", UNDEFINED))
+            if previous is not None
+            else 0
+        )
+        rebucket = previous is None or changed or diff < 0 or moved or truthy(variation_weights)
+        allocation: list[dict[str, Any]] = traffic["allocation"]
+        free = [list(span) for span in available]
+        if previous is not None and truthy(previous.get("allocation")) and not rebucket:
+            used: int | float = 0
+            for entry in previous["allocation"]:
+                kept = {}
+                if "variation" in entry:
+                    kept["variation"] = entry["variation"]
+                if "range" in entry:
+                    kept["range"] = entry["range"]
+                allocation.append(kept)
+                span = entry.get("range")
+                used += to_number(span[1]) - to_number(span[0])
+            free = consume(available, used)
+        if isinstance(variations, list):
+            for variation in variations:
+                if not isinstance(variation, dict):
+                    variation = {}
+                value = variation.get("value", UNDEFINED)
+                weight = to_number(variation.get("weight", UNDEFINED))
+                if isinstance(variation_weights, dict) and truthy(
+                    variation_weights.get(value) if isinstance(value, str) else None
+                ):
+                    weight = to_number(variation_weights[value])
+                if rebucket:
+                    fill = (weight * _PER_PERCENT) * (rule_percentage / 100)
+                else:
+                    fill = (weight / 100) * diff
+                for span in take(free, fill):
+                    entry = (
+                        {"range": span}
+                        if value is UNDEFINED
+                        else {
+                            "variation": value,
+                            "range": span,
+                        }
+                    )
+                    allocation.append(entry)
+                free = consume(free, fill)
+        traffic["allocation"] = [
+            entry
+            for entry in allocation
+            if not ("range" in entry and _same(entry["range"][0], entry["range"][1]))
+        ]
+        if not traffic["allocation"]:
+            traffic["allocation"] = UNDEFINED
+        result.append(traffic)
+    return result
+
+
+def _same(first: Any, second: Any) -> bool:
+    """JavaScript `===` for two range bounds (NaN is never equal)."""
+    if isinstance(first, float) and math.isnan(first):
+        return False
+    return bool(first == second) and type(first) is not bool

@@ -1,0 +1,38 @@
+"""Feature hashes (§5.9): SHA-256 of JS-JSON text, written in base 62, first 10 characters."""
+
+from __future__ import annotations
+
+import hashlib
+
+from kubevisor.core.definitions import JSON
+
+_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+HASH_LENGTH = 10
+_POWERS = [62**count for count in range(45)]  # 62**44 > 2**256
+
+
+def short_hash(text: str) -> str:
+    """Upstream's `generateHashFromString`: base-62 SHA-256 digest, most significant first."""
+    number = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")
+    # Only the most significant HASH_LENGTH digits are kept: drop the others in one division.
+    length = next(count for count, power in enumerate(_POWERS) if power > number)
+    if length > HASH_LENGTH:
+        number //= _POWERS[length - HASH_LENGTH]
+    digits: list[str] = []
+    while number > 0:
+        number, remainder = divmod(number, 62)
+        digits.append(_BASE62[remainder])
+    return "".join(reversed(digits))
+
+
+def required_feature_keys(feature: dict[str, JSON]) -> list[str]:
+    """Keys a feature requires, as the hash sees them (strings, or objects with a truthy key)."""
+    keys: list[str] = []
+    required = feature.get("required")
+    if isinstance(required, list):
+        for entry in required:
+            if isinstance(entry, str):
+                keys.append(entry)
+            elif isinstance(entry, dict) and isinstance(entry.get("key"), str) and entry["key"]:
+                keys.append(entry["key"])
+    return keys

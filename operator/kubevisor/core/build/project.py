@@ -1,0 +1,112 @@
+"""A whole project build (§5.1): every target for every environment, state and revision."""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubevisor.core.build.datafile import DatafileBuilder
+from kubevisor.core.build.errors import BuildError
+from kubevisor.core.build.revision import next_revision
+from kubevisor.core.definitions import Definitions, Kind, Problem, ProjectConfig
+from kubevisor.core.jsjson import dumps
+
+DEFAULT_FEATUREVISOR_VERSION = "3.1.0"
+"""The upstream version whose output kubevisor reproduces; datafiles carry it by default."""
+
+
+@dataclass
+class BuildOutput:
+    """Everything a build writes. Paths are relative, with `/` separators."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    """The datafiles tree (`<env>/featurevisor-<target>.json`, `REVISION`)."""
+    state_files: dict[str, bytes] = field(default_factory=dict)
+    """The state folder (`existing-state[-<env>].json`, `REVISION`)."""
+    states: dict[str | None, dict[str, Any]] = field(default_factory=dict)
+    """Updated existing state per environment (None in no-environments mode)."""
+    revision: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    """Why nothing was built; when not empty, the other fields are empty."""
+
+
+def datafile_path(config: ProjectConfig, environment: str | None, target_key: str) -> str:
+    """Where upstream writes a target's datafile, relative to the datafiles folder."""
+    *directories, last = target_key.split(config.namespace_character)
+    file_name = config.datafile_name_pattern.replace("%s", last, 1)
+    parts = ([environment] if environment is not None else []) + directories + [file_name]
+    return "/".join(part for part in parts if part)
+
+
+def state_file_name(environment: str | None) -> str:
+    return "existing-state.json" if environment is None else f"existing-state-{environment}.json"
+
+
+def _copy_state(state: Mapping[str, Any] | None) -> dict[str, Any]:
+    # States are plain JSON data; marshal round-trips them faster than copy.deepcopy.
+    copied: dict[str, Any] = marshal.loads(marshal.dumps(dict(state or {"features": {}})))
+    copied.setdefault("features", {})
+    return copied
+
+
+def build_project(
+    defs: Definitions,
+    *,
+    states: Mapping[str | None, Mapping[str, Any]],
+    current_revision: str,
+    revision: str | None = None,
+    featurevisor_version: str | None = DEFAULT_FEATUREVISOR_VERSION,
+    target_keys: Sequence[str] | None = None,
+    revision_from_hash: bool = False,
+) -> BuildOutput:
+    """Build every selected target for every environment, like `featurevisor build`.
+
+    `states` maps each environment (None in no-environments mode) to its existing state; they
+    are not modified, the updated copies are in the output. `revision` overrides the next
+    revision (default: `current_revision` + 1, upstream's rules).
+    """
+    config = defs.config
+    keys = list(dict.fromkeys(target_keys)) if target_keys else list(defs.targets)
+    if not defs.targets:
+        return BuildOutput(
+            problems=[
+                Problem(
+                    Kind.TARGET,
+                    "",
+                    "",
+                    "No targets found.",
+                    'Add at least one target definition, for example "targets/all.yml".',
+                )
+            ]
+        )
+    next_value = revision if revision else next_revision(current_revision)
+    builder = DatafileBuilder(defs)
+    output = BuildOutput(revision=next_value)
+    environments: list[str | None] = (
+        list(config.environments) if config.environments is not None else [None]
+    )
+    try:
+        for environment in environments:
+            state = _copy_state(states.get(environment))
+            for target_key in keys:
+                text = builder.build_text(
+                    target_key=target_key,
+                    environment=environment,
+                    state=state,
+                    revision=next_value,
+                    featurevisor_version=featurevisor_version,
+                    revision_from_hash=revision_from_hash,
+                    pretty=config.pretty_datafile,
+                )
+                output.files[datafile_path(config, environment, target_key)] = text.encode()
+            output.states[environment] = state
+            output.state_files[state_file_name(environment)] = dumps(
+                state, pretty=config.pretty_state
+            ).encode()
+    except BuildError as error:
+        return BuildOutput(problems=error.problems)
+    output.files[config.revision_file_name] = next_value.encode()
+    output.state_files[config.revision_file_name] = next_value.encode()
+    return output

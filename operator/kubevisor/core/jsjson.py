@@ -1,0 +1,201 @@
+"""Exact ECMAScript `JSON.stringify` text, and the few JavaScript value rules around it.
+
+Upstream output is what Node prints, so three things differ from Python's `json`: numbers use
+ECMAScript Number::toString (`50` not `50.0`, `1e-7` not `1e-07`), integer-like object keys come
+first in ascending order (JavaScript property order), and NaN/Infinity print as `null`.
+
+The fast path lets the C encoder of `json` do the work and only falls back to the exact writer
+below when its text contains anything where the two may differ (checked with one regex).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from kubevisor.core.jsnumber import format_number
+
+_MAX_ARRAY_INDEX = 4294967294
+_MAX_SAFE_INT = 2**53
+
+# What the C encoder of `json` may print differently from JavaScript. Each check is cheap and may
+# fire on text inside strings too; that only costs a trip through the exact writer.
+_INTEGER_KEY = re.compile(r'"(?:0|[1-9][0-9]*)":')  # JavaScript orders these keys first
+_INTEGRAL_FLOAT = re.compile(r"[0-9]\.0(?:[,\]}\n]|\Z)")  # Python writes 50.0, JavaScript 50
+_EXPONENT = re.compile(r"[0-9]e[-+]")  # thresholds and digits of exponent forms differ
+_LONG_INTEGER = re.compile(r"[0-9]{16}")  # beyond 2**53 JavaScript prints the nearest double
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # JavaScript escapes lone surrogates
+
+
+def _may_differ(text: str) -> bool:
+    return bool(
+        "NaN" in text
+        or "Infinity" in text
+        or (("e-" in text or "e+" in text) and _EXPONENT.search(text))
+        or (".0" in text and _INTEGRAL_FLOAT.search(text))
+        or _INTEGER_KEY.search(text)
+        or _LONG_INTEGER.search(text)
+        or (not text.isascii() and _SURROGATE.search(text))
+    )
+
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\ud800-\udfff]')
+
+
+def is_array_index(key: str) -> bool:
+    """True for keys JavaScript treats as array indices (canonical integers 0 .. 2**32-2)."""
+    if not key or not key.isascii() or not key.isdigit():
+        return False
+    return (key == "0" or key[0] != "0") and int(key) <= _MAX_ARRAY_INDEX
+
+
+def js_key_order(obj: dict[str, Any]) -> dict[str, Any]:
+    """The same mapping in JavaScript property order (integer-like keys first, ascending)."""
+    index_keys = [key for key in obj if key[:1].isdigit() and is_array_index(key)]
+    if not index_keys:
+        return obj
+    ordered = {key: obj[key] for key in sorted(index_keys, key=int)}
+    for key, value in obj.items():
+        if key not in ordered:
+            ordered[key] = value
+    return ordered
+
+
+def js_number_text(value: int | float) -> str:
+    """ECMAScript Number::toString; ints beyond 2**53 print as the double JavaScript holds."""
+    if isinstance(value, int) and not -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
+        value = float(value)
+    return format_number(value)
+
+
+def js_string(value: Any) -> str:
+    """JavaScript `String(value)` for JSON-like values."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return js_number_text(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ",".join("" if item is None else js_string(item) for item in value)
+    return "[object Object]"
+
+
+def _quote(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+    return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
+
+
+def _write(value: Any, out: list[str], indent: str | None, depth: str) -> None:
+    if value is None or value is True or value is False:
+        out.append("null" if value is None else ("true" if value else "false"))
+    elif isinstance(value, str):
+        out.append(_quote(value))
+    elif isinstance(value, (int, float)):
+        out.append(js_number_text(value) if math.isfinite(value) else "null")
+    elif isinstance(value, dict):
+        items = js_key_order(value)
+        if not items:
+            out.append("{}")
+            return
+        inner = None if indent is None else depth + indent
+        out.append("{")
+        for position, (key, item) in enumerate(items.items()):
+            if position:
+                out.append(",")
+            if inner is not None:
+                out.append("\n" + inner)
+            out.append(_quote(str(key)))
+            out.append(":" if inner is None else ": ")
+            _write(item, out, indent, inner or "")
+        if inner is not None:
+            out.append("\n" + depth)
+        out.append("}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = None if indent is None else depth + indent
+        out.append("[")
+        for position, item in enumerate(value):
+            if position:
+                out.append(",")
+            if inner is not None:
+                out.append("\n" + inner)
+            _write(item, out, indent, inner or "")
+        if inner is not None:
+            out.append("\n" + depth)
+        out.append("]")
+    else:
+        raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def dumps_exact(value: Any, pretty: bool = False) -> str:
+    """The exact writer (no fast path); `dumps` uses it when the fast path may differ."""
+    out: list[str] = []
+    _write(value, out, "  " if pretty else None, "")
+    return "".join(out)
+
+
+def dumps(value: Any, pretty: bool = False) -> str:
+    """`JSON.stringify(value)` (compact) or `JSON.stringify(value, null, 2)` (pretty)."""
+    try:
+        if pretty:
+            text = json.dumps(value, ensure_ascii=False, indent=2, separators=(",", ": "))
+        else:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return dumps_exact(value, pretty)
+    if _may_differ(text):
+        return dumps_exact(value, pretty)
+    return text
+
+
+def dumps_string(text: str) -> str:
+    """`JSON.stringify` of one string."""
+    return _quote(text)
+
+
+def loads(text: str) -> Any:
+    """`JSON.parse`: objects in JavaScript property order, numbers as JavaScript holds them."""
+    return json.loads(
+        text,
+        object_hook=js_key_order,
+        parse_int=_parse_int,
+        parse_float=_parse_float,
+        parse_constant=_reject_constant,
+    )
+
+
+def _parse_int(text: str) -> int | float:
+    number = int(text)
+    return number if -_MAX_SAFE_INT <= number <= _MAX_SAFE_INT else float(text)
+
+
+def _parse_float(text: str) -> int | float:
+    number = float(text)
+    if math.isfinite(number) and number.is_integer() and abs(number) <= _MAX_SAFE_INT:
+        return int(number)
+    return number
+
+
+def _reject_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not valid JSON")

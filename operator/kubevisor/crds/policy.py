@@ -1,0 +1,178 @@
+"""ValidatingAdmissionPolicies for what CRD schemas cannot check: fields that are unions.
+
+Featurevisor fields such as `rules` (a list, or a map of environment to list), `bucketBy`
+(string, list or `{or}`) and Datafile `tags` cannot be typed in a structural schema, and CEL in
+a CRD cannot see untyped fields. An admission policy sees the whole object as dynamic JSON, so
+it can check them: still one object by itself, still at apply time, with messages that name
+the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kubevisor.crds.kinds import GROUP, VERSION
+from kubevisor.crds.openapi import Node
+
+POLICY_API = "admissionregistration.k8s.io/v1"
+
+
+@dataclass(frozen=True)
+class Check:
+    expression: str
+    message: str
+
+
+def is_one_of(value: str, *types: str) -> str:
+    """CEL: the dynamic value has one of these types (a list of types would not type-check)."""
+    return "(" + " || ".join(f"type({value}) == {name}" for name in types) + ")"
+
+
+# Variables are evaluated lazily; each names a part of `object.spec` in one normal form.
+FEATURE_VARIABLES: list[tuple[str, str]] = [
+    ("spec", "object.spec"),
+    (
+        "ruleLists",
+        "!has(object.spec.rules) ? [] : type(object.spec.rules) == list ? [object.spec.rules] : "
+        "type(object.spec.rules) == map ? object.spec.rules.map(env, object.spec.rules[env]) : []",
+    ),
+    (
+        "forceLists",
+        "!has(object.spec.force) ? [] : type(object.spec.force) == list ? [object.spec.force] : "
+        "type(object.spec.force) == map ? object.spec.force.map(env, object.spec.force[env]) : []",
+    ),
+    (
+        "variationValues",
+        "has(object.spec.variations) ? object.spec.variations.map(v, v.value) : []",
+    ),
+]
+
+# Weights may have decimals; allow for binary floating-point rounding in the sum.
+WEIGHT_SUM = "r.variationWeights.map(k, double(r.variationWeights[k])).sum()"
+FEATURE_CHECKS: list[Check] = [
+    Check(
+        f"{is_one_of('variables.spec.rules', 'list', 'map')}",
+        "spec.rules must be a rule list (no-environments mode) or a map of environment name to "
+        "rule list (environments mode)",
+    ),
+    Check(
+        "variables.ruleLists.all(l, l.all(r, l.filter(s, s.key == r.key).size() == 1))",
+        "spec.rules: rule keys must be unique within each rule list",
+    ),
+    Check(
+        "variables.ruleLists.all(l, l.all(r, !has(r.variationWeights) || "
+        f"{WEIGHT_SUM} > 99.999999 && {WEIGHT_SUM} < 100.000001))",
+        "spec.rules: variationWeights of a rule must add up to exactly 100",
+    ),
+    Check(
+        "variables.ruleLists.all(l, l.all(r, !has(r.variationWeights) || ("
+        "r.variationWeights.all(k, k in variables.variationValues) && "
+        "variables.variationValues.all(v, v in r.variationWeights))))",
+        "spec.rules: variationWeights must list every variation of the feature exactly once",
+    ),
+    Check(
+        "variables.ruleLists.all(l, l.all(r, !has(r.variation) || "
+        "r.variation in variables.variationValues))",
+        "spec.rules: a rule's variation must be the value of one of the feature's variations",
+    ),
+    Check(
+        "variables.forceLists.all(l, l.all(f, !has(f.variation) || "
+        "f.variation in variables.variationValues))",
+        "spec.force: a force entry's variation must be the value of one of the variations",
+    ),
+    Check(
+        "type(variables.spec.bucketBy) == string || "
+        "(type(variables.spec.bucketBy) == list && variables.spec.bucketBy.size() > 0 && "
+        "variables.spec.bucketBy.all(a, type(a) == string)) || "
+        "(type(variables.spec.bucketBy) == map && variables.spec.bucketBy.size() == 1 && "
+        "has(variables.spec.bucketBy.or))",
+        "spec.bucketBy must be an attribute name, a non-empty list of names, or {or: [names]}",
+    ),
+    Check(
+        "!has(object.spec.required) || object.spec.required.all(q, type(q) == string || "
+        "(type(q) == map && has(q.key)))",
+        "spec.required entries must be a feature key or {key, variation}",
+    ),
+    Check(
+        f"!has(object.spec.expose) || {is_one_of('object.spec.expose', 'bool', 'list')} || "
+        "(type(object.spec.expose) == map && object.spec.expose.all(env, "
+        f"{is_one_of('object.spec.expose[env]', 'bool', 'list')}))",
+        "spec.expose must be true/false or a tag list (per environment in environments mode)",
+    ),
+    Check(
+        f"variables.ruleLists.all(l, l.all(r, {is_one_of('r.segments', 'string', 'list', 'map')}))",
+        'spec.rules: segments must be "*", a segment key, a list or an and/or/not object',
+    ),
+]
+
+DATAFILE_CHECKS: list[Check] = [
+    Check(
+        "!has(object.spec.tags) || "
+        "(type(object.spec.tags) == list && object.spec.tags.size() > 0 && "
+        "object.spec.tags.all(t, type(t) == string)) || "
+        "(type(object.spec.tags) == map && object.spec.tags.size() == 1 && "
+        "(has(object.spec.tags.or) || has(object.spec.tags.and)))",
+        "spec.tags must be a non-empty tag list, {or: [tags]} or {and: [tags]}",
+    ),
+    Check(
+        "!(has(object.spec.tag) && has(object.spec.tags))",
+        "spec.tag and spec.tags are mutually exclusive: set one of them",
+    ),
+    Check(
+        "['includeFeatures', 'excludeFeatures'].all(f, !(f in object.spec) || "
+        "object.spec[f] == '*' || (type(object.spec[f]) == list && object.spec[f].size() > 0))",
+        'spec.includeFeatures and spec.excludeFeatures must be "*" or a non-empty list of '
+        "glob patterns",
+    ),
+]
+
+
+def _policy(
+    name: str, resource: str, variables: list[tuple[str, str]], checks: list[Check]
+) -> Node:
+    spec: Node = {
+        "failurePolicy": "Fail",
+        "matchConstraints": {
+            "resourceRules": [
+                {
+                    "apiGroups": [GROUP],
+                    "apiVersions": [VERSION],
+                    "operations": ["CREATE", "UPDATE"],
+                    "resources": [resource],
+                }
+            ]
+        },
+    }
+    if variables:
+        spec["variables"] = [{"name": n, "expression": e} for n, e in variables]
+    spec["validations"] = [
+        {"expression": check.expression, "message": check.message, "reason": "Invalid"}
+        for check in checks
+    ]
+    return {
+        "apiVersion": POLICY_API,
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": {"name": name, "labels": {"app.kubernetes.io/name": "kubevisor"}},
+        "spec": spec,
+    }
+
+
+def _binding(name: str) -> Node:
+    return {
+        "apiVersion": POLICY_API,
+        "kind": "ValidatingAdmissionPolicyBinding",
+        "metadata": {"name": name, "labels": {"app.kubernetes.io/name": "kubevisor"}},
+        "spec": {"policyName": name, "validationActions": ["Deny"]},
+    }
+
+
+def policy_objects() -> list[Node]:
+    """The admission policies and their bindings, in a fixed order."""
+    feature = f"features.{GROUP}"
+    datafile = f"datafiles.{GROUP}"
+    return [
+        _policy(feature, "features", FEATURE_VARIABLES, FEATURE_CHECKS),
+        _binding(feature),
+        _policy(datafile, "datafiles", [], DATAFILE_CHECKS),
+        _binding(datafile),
+    ]

@@ -1,0 +1,289 @@
+"""Publish a datafile as a ConfigMap: render it (pure), then server-side apply it.
+
+Pods mount the ConfigMap as a directory and read `datafile.json`, or `datafile.json.gz` when the
+datafile was too large to store plainly (see `kubevisor.client`). The object carries the revision
+and sha256 digest as annotations, so `kubectl get cm -o yaml` tells what is being served.
+
+`publish_configmap` reads the ConfigMap first and writes nothing when it already holds the
+rendered content, labels and owner: restarts and repeated reconciles cause no writes, without
+the caller having to remember what it published.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import httpx2
+from lightkube import ApiError, AsyncClient
+from lightkube.resources.core_v1 import ConfigMap
+
+from kubevisor.client.format import DATA_KEY, GZIP_SUFFIX
+from kubevisor.sinks.payload import Payload
+from kubevisor.sinks.results import Outcome, PublishResult
+
+FIELD_MANAGER = "kubevisor"
+ANNOTATION_REVISION = "kubevisor.io/revision"
+ANNOTATION_DIGEST = "kubevisor.io/digest"
+LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
+MANAGED_BY = "kubevisor"
+LABEL_DATAFILE = "kubevisor.io/datafile"
+LABEL_DATAFILE_NAMESPACE = "kubevisor.io/datafile-namespace"
+"""Copies in other namespaces cannot have an ownerReference: these labels find them."""
+
+DATAFILE_API_VERSION = "kubevisor.io/v1alpha1"
+DATAFILE_KIND = "Datafile"
+
+GZIP_THRESHOLD_BYTES = 900 * 1024
+"""Above this the datafile is stored gzipped, leaving room below the limit for metadata."""
+CONFIGMAP_LIMIT_BYTES = 1024 * 1024
+"""The API server rejects a ConfigMap whose keys plus values exceed 1 MiB."""
+
+# Labels that make Argo CD or Flux treat an object as theirs: an output that inherited one would
+# be shown as out of sync, or pruned together with the Datafile's application.
+_TRACKING_LABELS = frozenset(
+    {
+        "app.kubernetes.io/instance",
+        "kustomize.toolkit.fluxcd.io/name",
+        "kustomize.toolkit.fluxcd.io/namespace",
+        "helm.toolkit.fluxcd.io/name",
+        "helm.toolkit.fluxcd.io/namespace",
+    }
+)
+_TRACKING_LABEL_DOMAINS = ("argocd.argoproj.io", "toolkit.fluxcd.io")
+_LABEL_VALUE_MAX = 63
+
+
+@dataclass(frozen=True)
+class DatafileRef:
+    """The Datafile resource an output belongs to."""
+
+    name: str
+    namespace: str
+    uid: str | None = None
+    """With a uid, outputs in the Datafile's namespace get an ownerReference to it."""
+
+
+@dataclass(frozen=True)
+class ConfigMapTarget:
+    """Where one ConfigMap output goes."""
+
+    name: str
+    namespace: str
+    datafile: DatafileRef
+    key: str = DATA_KEY
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra labels, e.g. the Datafile's own; GitOps tracking labels are dropped."""
+
+    @property
+    def display(self) -> str:
+        return f"ConfigMap {self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class ConfigMapTooLarge:
+    """Even gzipped, the datafile does not fit in one ConfigMap."""
+
+    target: ConfigMapTarget
+    size_bytes: int
+    gzipped_bytes: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.target.display}: the datafile is {self.size_bytes} bytes, "
+            f"{self.gzipped_bytes} gzipped, over the ConfigMap limit of {CONFIGMAP_LIMIT_BYTES} "
+            "bytes; split it into smaller datafiles by tags (several Datafiles with `tags` or "
+            "`includeFeatures`), or publish it to an object store (`spec.objectStore`) only"
+        )
+
+
+def is_tracking_label(key: str) -> bool:
+    """Whether a label ties an object to an Argo CD application or a Flux Kustomization."""
+    domain = key.partition("/")[0] if "/" in key else ""
+    return key in _TRACKING_LABELS or domain.endswith(_TRACKING_LABEL_DOMAINS)
+
+
+def datafile_label_value(name: str) -> str:
+    """A label value naming the Datafile: names may be up to 253 characters, label values 63."""
+    if len(name) <= _LABEL_VALUE_MAX:
+        return name
+    suffix = hashlib.sha256(name.encode()).hexdigest()[:10]
+    return f"{name[: _LABEL_VALUE_MAX - 11].rstrip('-.')}-{suffix}"
+
+
+def gzip_deterministic(content: bytes) -> bytes:
+    """Gzip with mtime 0 and no file name, so equal content gives equal bytes (and no write)."""
+    return gzip.compress(content, compresslevel=9, mtime=0)
+
+
+def render_configmap(
+    target: ConfigMapTarget, payload: Payload
+) -> dict[str, Any] | ConfigMapTooLarge:
+    """The ConfigMap manifest for server-side apply: only the fields kubevisor owns."""
+    plain_size = len(target.key.encode()) + len(payload.content)
+    data: dict[str, Any]
+    try:
+        text = payload.content.decode("utf-8")
+    except UnicodeDecodeError:  # not storable as `data`: take the binary path whatever its size
+        text = None
+    if text is not None and plain_size <= GZIP_THRESHOLD_BYTES:
+        data = {"data": {target.key: text}}
+    else:
+        gz_key = target.key + GZIP_SUFFIX
+        packed = gzip_deterministic(payload.content)
+        if len(gz_key.encode()) + len(packed) > CONFIGMAP_LIMIT_BYTES:
+            return ConfigMapTooLarge(target, len(payload.content), len(packed))
+        data = {"binaryData": {gz_key: base64.b64encode(packed).decode("ascii")}}
+
+    labels = {k: v for k, v in target.labels.items() if not is_tracking_label(k)}
+    labels.update(
+        {
+            LABEL_MANAGED_BY: MANAGED_BY,
+            LABEL_DATAFILE: datafile_label_value(target.datafile.name),
+            LABEL_DATAFILE_NAMESPACE: target.datafile.namespace,
+        }
+    )
+    metadata: dict[str, Any] = {
+        "name": target.name,
+        "namespace": target.namespace,
+        "labels": dict(sorted(labels.items())),
+        "annotations": {
+            ANNOTATION_DIGEST: payload.digest,
+            ANNOTATION_REVISION: payload.revision,
+        },
+    }
+    owner = target.datafile
+    # ownerReferences across namespaces are invalid: copies elsewhere are deleted explicitly.
+    if owner.uid is not None and owner.namespace == target.namespace:
+        metadata["ownerReferences"] = [
+            {
+                "apiVersion": DATAFILE_API_VERSION,
+                "kind": DATAFILE_KIND,
+                "name": owner.name,
+                "uid": owner.uid,
+                "controller": True,
+            }
+        ]
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, **data}
+
+
+def is_current(existing: Mapping[str, Any], rendered: Mapping[str, Any]) -> bool:
+    """Whether `existing` already holds every field of `rendered` with the same value.
+
+    Compares content too, not only the digest annotation, so a hand edit of the data is undone.
+    Fields others added (their labels, other keys) do not matter.
+    """
+    have_meta, want_meta = existing.get("metadata") or {}, rendered["metadata"]
+    for section in ("labels", "annotations"):
+        have = have_meta.get(section) or {}
+        if any(have.get(k) != v for k, v in want_meta[section].items()):
+            return False
+    have_owners = have_meta.get("ownerReferences") or []
+    for owner in want_meta.get("ownerReferences", []):
+        if not any(_same_owner(owner, have) for have in have_owners):
+            return False
+    key = next(iter((rendered.get("data") or rendered["binaryData"]).keys()))
+    plain_key = key.removesuffix(GZIP_SUFFIX)
+    for section in ("data", "binaryData"):
+        have_values = existing.get(section) or {}
+        want_values = rendered.get(section) or {}
+        # Exactly one of the two keys holds the datafile; a stale other one must go.
+        for candidate in (plain_key, plain_key + GZIP_SUFFIX):
+            if have_values.get(candidate) != want_values.get(candidate):
+                return False
+    return True
+
+
+def _same_owner(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
+    return all(have.get(k) == v for k, v in want.items())
+
+
+async def publish_configmap(
+    client: AsyncClient, target: ConfigMapTarget, payload: Payload
+) -> PublishResult:
+    """Render and server-side apply one ConfigMap (field manager `kubevisor`, forced).
+
+    Reads the ConfigMap first and skips the write when it is current. Never raises for API or
+    network errors: they come back as a FAILED result.
+    """
+    rendered = render_configmap(target, payload)
+    if isinstance(rendered, ConfigMapTooLarge):
+        return PublishResult(target.display, Outcome.FAILED, rendered.message, retryable=False)
+    try:
+        existing = await _get(client, target.name, target.namespace)
+        if existing is not None and is_current(existing, rendered):
+            return PublishResult(
+                target.display, Outcome.UNCHANGED, f"already at revision {payload.revision}"
+            )
+        # force: take over fields another manager (kubectl, a previous owner) holds.
+        await client.apply(
+            cast(ConfigMap, ConfigMap.from_dict(rendered)), field_manager=FIELD_MANAGER, force=True
+        )
+    except (ApiError, httpx2.HTTPError) as error:
+        return _failure(target.display, error)
+    return PublishResult(
+        target.display, Outcome.WRITTEN, f"revision {payload.revision} ({payload.digest[:12]})"
+    )
+
+
+async def delete_configmap(client: AsyncClient, target: ConfigMapTarget) -> PublishResult:
+    """Delete the output ConfigMap if it belongs to `target.datafile`; gone already is fine.
+
+    A ConfigMap of the same name that kubevisor does not manage for this Datafile is left alone.
+    """
+    try:
+        existing = await _get(client, target.name, target.namespace)
+        if existing is None:
+            return PublishResult(target.display, Outcome.UNCHANGED, "already absent")
+        labels = (existing.get("metadata") or {}).get("labels") or {}
+        ours = {
+            LABEL_MANAGED_BY: MANAGED_BY,
+            LABEL_DATAFILE: datafile_label_value(target.datafile.name),
+            LABEL_DATAFILE_NAMESPACE: target.datafile.namespace,
+        }
+        if any(labels.get(k) != v for k, v in ours.items()):
+            return PublishResult(
+                target.display,
+                Outcome.FAILED,
+                f"not deleted: it is not managed by kubevisor for Datafile "
+                f"{target.datafile.namespace}/{target.datafile.name} (labels {ours} missing)",
+                retryable=False,
+            )
+        await client.delete(ConfigMap, target.name, namespace=target.namespace)
+    except (ApiError, httpx2.HTTPError) as error:
+        return _failure(target.display, error)
+    return PublishResult(target.display, Outcome.DELETED, "deleted")
+
+
+async def _get(client: AsyncClient, name: str, namespace: str) -> dict[str, Any] | None:
+    try:
+        found = await client.get(ConfigMap, name, namespace=namespace)
+    except ApiError as error:
+        if error.status.code == 404:
+            return None
+        raise
+    result: dict[str, Any] = found.to_dict()
+    return result
+
+
+def _failure(output: str, error: ApiError | httpx2.HTTPError) -> PublishResult:
+    if isinstance(error, ApiError):
+        code = error.status.code
+        detail = error.status.message or str(error)
+        if code in (401, 403):
+            message = (
+                f"access denied ({code}): {detail}; the operator's RBAC must allow get, patch "
+                "and delete on configmaps there"
+            )
+            return PublishResult(output, Outcome.FAILED, message)
+        # 4xx other than conflicts and throttling will fail the same way next time.
+        retryable = code is None or code >= 500 or code in (404, 409, 429)
+        return PublishResult(output, Outcome.FAILED, f"API error {code}: {detail}", retryable)
+    return PublishResult(
+        output, Outcome.FAILED, f"API server unreachable: {type(error).__name__}: {error}"
+    )

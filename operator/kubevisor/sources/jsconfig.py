@@ -1,0 +1,62 @@
+"""Reading `featurevisor.config.js`: it is JavaScript, so Node evaluates it and prints JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from kubevisor.sources.errors import SourceError
+
+CONFIG_FILE_NAME = "featurevisor.config.js"
+
+# Functions (a custom adapter or parser, plugin handlers) cannot cross into Python; they are
+# replaced by a marker so the loader can say which setting it cannot honour.
+FUNCTION_MARKER = "[JavaScript function]"
+
+_PRINT_CONFIG = f"""
+const file = process.argv[1];
+let config;
+try {{
+  config = require(file);
+}} catch (error) {{
+  process.stderr.write(String((error && error.stack) || error));
+  process.exit(3);
+}}
+process.stdout.write(JSON.stringify(config === undefined ? null : config, (key, value) =>
+  typeof value === "function" ? "{FUNCTION_MARKER}" : value));
+"""
+
+
+def evaluate_config(config_path: Path) -> dict[str, Any]:
+    """The object `featurevisor.config.js` exports, as JSON-like data."""
+    try:
+        completed = subprocess.run(
+            ["node", "-e", _PRINT_CONFIG, str(config_path.resolve())],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise SourceError(
+            f"{config_path}: reading it needs Node.js (`node` was not found on PATH); "
+            "install Node.js 18 or newer, or build from Kubernetes manifests instead"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise SourceError(f"{config_path}: evaluating it with node took over 60 s") from None
+    if completed.returncode != 0:
+        detail = completed.stderr.strip().splitlines()
+        first = detail[0] if detail else f"node exited with code {completed.returncode}"
+        raise SourceError(
+            f"{config_path}: node could not evaluate it: {first}; "
+            "fix the JavaScript error (try `node " + str(config_path) + "`)"
+        )
+    try:
+        config = json.loads(completed.stdout or "null")
+    except json.JSONDecodeError as error:
+        raise SourceError(f"{config_path}: node printed no JSON object: {error}") from None
+    if not isinstance(config, dict):
+        raise SourceError(f"{config_path}: it must export an object (module.exports = {{...}})")
+    return config

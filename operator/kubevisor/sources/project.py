@@ -1,0 +1,247 @@
+"""Reading a Featurevisor project folder (`featurevisor.config.js` + YAML/JSON definitions).
+
+Listing order matters: features and segments appear in datafiles in the order upstream lists
+their files (Node's `readdirSync`: byte-wise sorted names, depth-first into directories where
+their names sort). Keys are relative paths without the extension, with `/` replaced by the
+config's `namespaceCharacter`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kubevisor.core.definitions import JSON, Definitions, Kind, ProjectConfig
+from kubevisor.core.jsjson import loads as js_loads
+from kubevisor.sources.errors import SourceError
+from kubevisor.sources.jsconfig import CONFIG_FILE_NAME, FUNCTION_MARKER, evaluate_config
+from kubevisor.sources.yaml12 import load_yaml
+
+ROOT_DIR_PLACEHOLDER = "<rootDir>"
+
+# Config key of each entity directory, and its default folder name.
+ENTITY_DIRECTORIES: dict[Kind, tuple[str, str]] = {
+    Kind.ATTRIBUTE: ("attributesDirectoryPath", "attributes"),
+    Kind.SEGMENT: ("segmentsDirectoryPath", "segments"),
+    Kind.FEATURE: ("featuresDirectoryPath", "features"),
+    Kind.GROUP: ("groupsDirectoryPath", "groups"),
+    Kind.SCHEMA: ("schemasDirectoryPath", "schemas"),
+    Kind.TARGET: ("targetsDirectoryPath", "targets"),
+    Kind.TEST: ("testsDirectoryPath", "tests"),
+}
+OTHER_DIRECTORIES = {
+    "stateDirectoryPath": ".featurevisor",
+    "datafilesDirectoryPath": "datafiles",
+    "catalogDirectoryPath": "catalog",
+    "setsDirectoryPath": "sets",
+}
+
+
+@dataclass(frozen=True)
+class ProjectLayout:
+    """Where a project keeps things, after `featurevisor.config.js` is applied."""
+
+    root: Path
+    config: ProjectConfig
+    entity_directories: dict[Kind, Path]
+    state_directory: Path
+    datafiles_directory: Path
+
+    @property
+    def extension(self) -> str:
+        return self.config.parser
+
+
+def is_project_folder(path: str | os.PathLike[str]) -> bool:
+    """A Featurevisor project folder is a directory with `featurevisor.config.js`."""
+    return (Path(path) / CONFIG_FILE_NAME).is_file()
+
+
+def read_layout(path: str | os.PathLike[str]) -> ProjectLayout:
+    """Evaluate the project's config and resolve its directories."""
+    root = Path(path)
+    config_path = root / CONFIG_FILE_NAME
+    if not config_path.is_file():
+        raise SourceError(f"{root}: no {CONFIG_FILE_NAME} here; is this a Featurevisor project?")
+    raw = evaluate_config(config_path)
+    config = project_config_from(raw, config_path)
+
+    def directory(key: str, default: str) -> Path:
+        value = raw.get(key)
+        if value is None:
+            return root / default
+        if not isinstance(value, str):
+            raise SourceError(f"{config_path}: `{key}` must be a string path")
+        resolved = value.replace(ROOT_DIR_PLACEHOLDER, str(root), 1)
+        return root / resolved  # relative paths are taken from the project folder
+
+    return ProjectLayout(
+        root=root,
+        config=config,
+        entity_directories={
+            kind: directory(key, default) for kind, (key, default) in ENTITY_DIRECTORIES.items()
+        },
+        state_directory=directory("stateDirectoryPath", OTHER_DIRECTORIES["stateDirectoryPath"]),
+        datafiles_directory=directory(
+            "datafilesDirectoryPath", OTHER_DIRECTORIES["datafilesDirectoryPath"]
+        ),
+    )
+
+
+def project_config_from(raw: dict[str, Any], config_path: Path) -> ProjectConfig:
+    """Validate the settings upstream validates and map them onto `ProjectConfig`."""
+
+    raw = {key: value for key, value in raw.items() if value is not None}
+
+    def fail(message: str) -> SourceError:
+        return SourceError(f"{config_path}: {message}")
+
+    def setting(key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        value = raw.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) and kind is not bool:
+            raise fail(f"`{key}` has the wrong type")
+        if not isinstance(value, kind):
+            raise fail(f"`{key}` has the wrong type ({type(value).__name__})")
+        return value
+
+    sets = raw.get("sets", False)
+    if not isinstance(sets, bool):
+        raise fail(f"Invalid sets: {sets}. It must be a boolean.")
+    if sets:
+        raise fail(
+            "sets mode is not supported yet (`sets: true`); build each set's folder as a "
+            "project of its own, or remove `sets`"
+        )
+    environments = raw.get("environments")
+    valid_environments = isinstance(environments, list) and all(
+        isinstance(env, str) for env in environments
+    )
+    if environments is not None and not valid_environments:
+        raise fail(
+            f"Invalid environments: {environments}. It must be an array of strings when defined."
+        )
+    namespace_character = raw.get("namespaceCharacter", ".")
+    if not isinstance(namespace_character, str) or not namespace_character:
+        raise fail(
+            f"Invalid namespaceCharacter: {namespace_character}. It must be a non-empty string."
+        )
+    parser = raw.get("parser", "yml")
+    if isinstance(parser, dict):
+        raise fail('custom parsers are not supported; use `parser: "yml"` or `parser: "json"`')
+    if parser not in ("yml", "json"):
+        raise fail(f"Invalid parser: {parser}")
+    if raw.get("adapter") is not None:
+        raise fail("custom adapters are not supported; remove `adapter`")
+    default_bucket_by = raw.get("defaultBucketBy", "userId")
+    if not isinstance(default_bucket_by, str):
+        raise fail("`defaultBucketBy` must be an attribute name (a string) in kubevisor")
+    tags = setting("tags", list, ["all"])
+    if not all(isinstance(tag, str) for tag in tags):
+        raise fail("`tags` must be a list of strings")
+    if FUNCTION_MARKER in (raw.get("datafileNamePattern"), raw.get("revisionFileName")):
+        raise fail("`datafileNamePattern` and `revisionFileName` must be strings")
+    return ProjectConfig(
+        environments=None if environments is None else tuple(environments),
+        tags=tuple(tags),
+        namespace_character=namespace_character,
+        default_bucket_by=default_bucket_by,
+        stringify=setting("stringify", bool, True),
+        pretty_datafile=setting("prettyDatafile", bool, False),
+        pretty_state=setting("prettyState", bool, True),
+        datafile_name_pattern=setting("datafileNamePattern", str, "featurevisor-%s.json"),
+        revision_file_name=setting("revisionFileName", str, "REVISION"),
+        parser=parser,
+        enforce_catch_all_rule=setting("enforceCatchAllRule", bool, False),
+        max_variable_string_length=setting("maxVariableStringLength", int, None),
+        max_variable_array_stringified_length=setting(
+            "maxVariableArrayStringifiedLength", int, None
+        ),
+        max_variable_object_stringified_length=setting(
+            "maxVariableObjectStringifiedLength", int, None
+        ),
+        max_variable_json_stringified_length=setting("maxVariableJSONStringifiedLength", int, None),
+    )
+
+
+def list_entity_files(directory: Path, extension: str) -> Iterator[Path]:
+    """Entity files below `directory` in upstream listing order (see module docstring)."""
+    try:
+        names = sorted(os.listdir(directory))
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        return
+    suffix = "." + extension
+    for name in names:
+        path = directory / name
+        if path.is_dir():
+            yield from list_entity_files(path, extension)
+        elif name.endswith(suffix):
+            yield path
+
+
+def entity_key(directory: Path, file_path: Path, extension: str, namespace_character: str) -> str:
+    """Upstream key of an entity file: relative path, extension removed, separators replaced."""
+    relative = file_path.relative_to(directory).as_posix()
+    # upstream removes the first occurrence of ".<ext>", wherever it is
+    without_extension = relative.replace("." + extension, "", 1)
+    return without_extension.replace("/", namespace_character)
+
+
+def parse_json_file(text: str, path: str) -> JSON:
+    try:
+        return js_loads(text)
+    except json.JSONDecodeError as error:
+        raise SourceError(
+            f"{path}: line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except ValueError as error:
+        raise SourceError(f"{path}: {error}") from None
+
+
+def parser_for(extension: str) -> Callable[[str, str], JSON]:
+    return load_yaml if extension == "yml" else parse_json_file
+
+
+def read_definition(path: Path, parse: Callable[[str, str], JSON]) -> dict[str, JSON]:
+    """One entity file as a mapping; anything else is a `SourceError` naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not valid UTF-8 text") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read it: {error.strerror}") from None
+    try:
+        value = parse(text, str(path))
+    except RecursionError:
+        raise SourceError(f"{path}: nested too deeply (recursive YAML alias?)") from None
+    if not isinstance(value, dict):
+        shown = "empty" if value is None else f"a {type(value).__name__}"
+        raise SourceError(f"{path}: a definition must be a mapping of fields, this is {shown}")
+    return value
+
+
+def load_layout(layout: ProjectLayout) -> Definitions:
+    """All definitions of a project whose layout is already known."""
+    definitions = Definitions(config=layout.config)
+    extension = layout.extension
+    parse = parser_for(extension)
+    namespace_character = layout.config.namespace_character
+    for kind, directory in layout.entity_directories.items():
+        entities = definitions.of_kind(kind)
+        for file_path in list_entity_files(directory, extension):
+            key = entity_key(directory, file_path, extension, namespace_character)
+            entities[key] = read_definition(file_path, parse)
+            definitions.origins[(kind, key)] = str(file_path)
+    return definitions
+
+
+def load_project(path: str | os.PathLike[str]) -> Definitions:
+    """Read a Featurevisor project folder into `Definitions` (raises `SourceError`)."""
+    return load_layout(read_layout(path))

@@ -1,0 +1,171 @@
+"""YAML 1.2 (core schema) reading, the way upstream's JavaScript `yaml` package parses it.
+
+libyaml does the syntax (fast, C). Scalars are resolved here instead of by PyYAML's YAML 1.1
+resolver, because the difference changes output: `on`/`no`/`yes` stay strings, timestamps stay
+strings, `012` is decimal, `1_000` is a string, `<<` is a plain key, and duplicate keys are an
+error. Numbers become what a JavaScript number prints like: integral values are `int`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+from kubevisor.core.definitions import JSON
+from kubevisor.core.jsjson import js_key_order, js_number_text
+from kubevisor.sources.errors import SourceError
+
+_PLAIN = "!plain"
+"""Tag our resolver gives untagged plain scalars, so explicit `!!str 12` keeps its tag."""
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUES = frozenset(("true", "True", "TRUE"))
+_FALSES = frozenset(("false", "False", "FALSE"))
+_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
+_OCT_RE = re.compile(r"0o[0-7]+\Z")
+_HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF_RE = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
+_NAN_RE = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_NUMBER_START = frozenset("0123456789+-.")
+_MAX_SAFE_INT = 2**53
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """Composes nodes only; every untagged plain scalar gets the `_PLAIN` tag."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR_TAG
+        if kind is yaml.SequenceNode:
+            return _SEQ_TAG
+        return _MAP_TAG
+
+
+def js_number(value: int | float) -> int | float:
+    """A number as JavaScript holds it: integral doubles become `int`, big ints become doubles."""
+    if isinstance(value, int):
+        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else js_number(float(value))
+    if math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def resolve_plain(text: str) -> JSON:
+    """The YAML 1.2 core-schema value of an untagged plain scalar."""
+    if text in _NULLS:
+        return None
+    if not text or text[0] not in _NUMBER_START:
+        if text in _TRUES:
+            return True
+        if text in _FALSES:
+            return False
+        return text
+    if _INT_RE.match(text):
+        return js_number(int(text))
+    if _OCT_RE.match(text):
+        return js_number(int(text[2:], 8))
+    if _HEX_RE.match(text):
+        return js_number(int(text[2:], 16))
+    if _FLOAT_RE.match(text):
+        return js_number(float(text))
+    inf = _INF_RE.match(text)
+    if inf:
+        return -math.inf if inf.group(1) == "-" else math.inf
+    if _NAN_RE.match(text):
+        return math.nan
+    return text
+
+
+def _tagged_scalar(node: yaml.ScalarNode, path: str) -> JSON:
+    tag = node.tag
+    if tag == _STR_TAG:
+        return node.value
+    if tag == _NULL_TAG:
+        return None
+    value = resolve_plain(node.value)
+    expected = {_INT_TAG: (int,), _FLOAT_TAG: (int, float), _BOOL_TAG: (bool,)}.get(tag)
+    if expected is None:
+        raise SourceError(f"{path}: line {node.start_mark.line + 1}: unsupported YAML tag {tag}")
+    if isinstance(value, bool) != (tag == _BOOL_TAG) or not isinstance(value, expected):
+        raise SourceError(
+            f"{path}: line {node.start_mark.line + 1}: {node.value!r} is not a valid {tag}"
+        )
+    return value
+
+
+def _key_text(value: JSON) -> str:
+    """How JavaScript turns a scalar mapping key into an object property name."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number_text(value)
+    return str(value)
+
+
+def _key_identity(value: JSON) -> tuple[str, JSON]:
+    """Identity of a key for the duplicate check (`===` on the parsed value, as upstream)."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", float(value))
+    return (type(value).__name__, value)
+
+
+def _construct(node: yaml.Node, path: str) -> JSON:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _PLAIN:
+            return resolve_plain(node.value)
+        return _tagged_scalar(node, path)
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path) for item in node.value]
+    result: dict[str, JSON] = {}
+    seen: set[tuple[str, JSON]] = set()
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise SourceError(
+                f"{path}: line {key_node.start_mark.line + 1}: "
+                "mapping keys must be plain values, not lists or maps"
+            )
+        key_value = _construct(key_node, path)
+        identity = _key_identity(key_value)
+        if identity in seen:
+            raise SourceError(
+                f"{path}: line {key_node.start_mark.line + 1}: duplicate key "
+                f"{key_node.value!r}; remove one of them"
+            )
+        seen.add(identity)
+        result[_key_text(key_value)] = _construct(value_node, path)
+    return js_key_order(result)
+
+
+def load_yaml(text: str, path: str) -> JSON:
+    """Parse one YAML document as upstream does; errors name the file and line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = error.problem or error.context or "invalid YAML"
+        raise SourceError(f"{path}: {where}: {problem}") from None
+    except yaml.YAMLError as error:
+        raise SourceError(f"{path}: invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    return _construct(node, path)

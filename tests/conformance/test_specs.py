@@ -1,0 +1,79 @@
+"""`kubevisor test` on the conformance projects: same specs, assertions and verdicts as the
+official `featurevisor test` log, and a failing assertion makes it exit 1."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from kubevisor.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Lines of a test log that carry results (upstream also prints timings and SDK warnings).
+RESULT_LINE = re.compile(
+    r'^(Testing: .*|  (feature|segment) ".*":|  [✔✘] .*|Test specs: .*|Assertions: .*)$'
+)
+TIMING = re.compile(r" \(\d+ms\)$")
+
+
+def result_lines(text: str) -> list[str]:
+    lines = (TIMING.sub("", line) for line in text.splitlines())
+    return [line for line in lines if RESULT_LINE.match(line)]
+
+
+def run_kubevisor_test(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["test", str(project)])
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "summary"),
+    [
+        ("example-1", ("Test specs: 35 passed, 0 failed", "Assertions: 189 passed, 0 failed")),
+        ("example-yml", ("Test specs: 2 passed, 0 failed", "Assertions: 7 passed, 0 failed")),
+        ("example-json", ("Test specs: 2 passed, 0 failed", "Assertions: 7 passed, 0 failed")),
+    ],
+)
+def test_conformance_projects_pass_like_upstream(
+    name: str, summary: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output = run_kubevisor_test(FIXTURES / name / "project", capsys)
+    assert code == 0
+    assert tuple(output.splitlines()[-2:]) == summary
+    official = (FIXTURES / name / "official" / "logs" / "test.txt").read_text(encoding="utf-8")
+    assert result_lines(output) == result_lines(official)
+
+
+def test_a_broken_assertion_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "example-1" / "project", project)
+    spec = project / "tests" / "features" / "baz.spec.yml"
+    original = spec.read_text(encoding="utf-8")
+    broken = original.replace("expectedToBeEnabled: true", "expectedToBeEnabled: false", 1)
+    assert broken != original
+    spec.write_text(broken, encoding="utf-8")
+
+    code, output = run_kubevisor_test(project, capsys)
+
+    assert code == 1
+    assert "  ✘ Assertion #1: At 10%, the feature should be enabled" in output
+    assert "    => expectedToBeEnabled: expected false, received true" in output
+    assert output.splitlines()[-2:] == [
+        "Test specs: 34 passed, 1 failed",
+        "Assertions: 188 passed, 1 failed",
+    ]
+
+
+def test_a_missing_project_is_a_clean_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["test", str(tmp_path / "nowhere")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "kubevisor test:" in captured.err
+    assert "Traceback" not in captured.err

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kubevisor.controller.plan import SavedState, plan_namespace
+
+
+def find(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    return next(o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name)
+
+
+def by_name(plan: Any) -> dict[str, Any]:
+    return {datafile.name: datafile for datafile in plan.datafiles}
+
+
+def test_first_plan_builds_every_datafile_at_revision_1(shop: list[dict[str, Any]]) -> None:
+    plan = plan_namespace("shop", shop, SavedState())
+    datafiles = by_name(plan)
+    assert sorted(datafiles) == ["production-all", "production-mobile", "staging-all"]
+    for datafile in datafiles.values():
+        assert datafile.held_by == []
+        assert datafile.record is not None and datafile.record.revision == 1
+        assert json.loads(datafile.content)["revision"] == "1"
+    assert json.loads(datafiles["production-mobile"].content)["features"].keys() == {
+        "freeShipping",
+        "recommendations",
+    }
+
+
+def test_unchanged_inputs_keep_revision_and_bytes(shop: list[dict[str, Any]]) -> None:
+    first = plan_namespace("shop", shop, SavedState())
+    second = plan_namespace("shop", shop, first.state)
+    for name, datafile in by_name(second).items():
+        assert datafile.content == by_name(first)[name].content
+        assert datafile.record == by_name(first)[name].record
+
+
+def test_a_change_bumps_only_the_datafiles_it_touches(shop: list[dict[str, Any]]) -> None:
+    first = plan_namespace("shop", shop, SavedState())
+    checkout = find(shop, "Feature", "checkout")
+    checkout["spec"]["rules"]["production"][1]["percentage"] = 20
+    second = by_name(plan_namespace("shop", shop, first.state))
+    assert second["production-all"].record is not None
+    assert second["production-all"].record.revision == 2
+    assert second["staging-all"].record is not None
+    assert second["staging-all"].record.revision == 1  # checkout's staging rules did not change
+    assert second["production-mobile"].record is not None
+    assert second["production-mobile"].record.revision == 1  # checkout is not tagged mobile
+
+
+def test_invalid_input_holds_back_datafiles_that_use_it(shop: list[dict[str, Any]]) -> None:
+    saved = plan_namespace("shop", shop, SavedState()).state
+    checkout = find(shop, "Feature", "checkout")
+    checkout["spec"]["rules"]["production"][0]["segments"] = ["nowhere"]
+    plan = plan_namespace("shop", shop, saved)
+    datafiles = by_name(plan)
+    held = datafiles["production-all"]
+    assert held.content is None
+    assert any("nowhere" in problem.message for problem in held.held_by)
+    assert datafiles["production-mobile"].content is not None  # does not select checkout
+    problems = plan.problems[("Feature", "checkout")]
+    assert any(problem.path.startswith("rules.production.0.segments") for problem in problems)
+    # the held Datafile keeps its record, so the last good revision stays the served one
+    assert plan.state.datafiles["production-all"] == saved.datafiles["production-all"]
+
+
+def test_deleted_datafile_records_are_dropped(shop: list[dict[str, Any]]) -> None:
+    saved = plan_namespace("shop", shop, SavedState()).state
+    remaining = [o for o in shop if o["metadata"]["name"] != "production-mobile"]
+    plan = plan_namespace("shop", remaining, saved)
+    assert "production-mobile" not in plan.state.datafiles
+    assert "production-all" in plan.state.datafiles
+
+
+def test_duplicate_keys_are_placed_on_both_objects(shop: list[dict[str, Any]]) -> None:
+    copy_of_checkout = json.loads(json.dumps(find(shop, "Feature", "checkout")))
+    copy_of_checkout["metadata"]["name"] = "checkout-copy"
+    copy_of_checkout["spec"]["key"] = "checkout"
+    plan = plan_namespace("shop", [*shop, copy_of_checkout], SavedState())
+    assert ("Feature", "checkout") in plan.problems
+    assert ("Feature", "checkout-copy") in plan.problems
