@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: example test check venv
+.PHONY: example test check venv controlplane
 
 venv: $(VENV)/.installed
 
@@ -28,6 +28,12 @@ check: venv
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# etcd, kube-apiserver and kube-controller-manager for the integration tests, built from the
+# Go modules pinned in tools/controlplane (needs `go`), cached in ~/.cache/kubevisor/controlplane
+# and reused; the script prints what it does on stderr and the binary folder on stdout.
+controlplane:
+	bash tools/controlplane/build.sh >/dev/null
+
 # Everything CI runs: static checks, then unit, conformance and integration tests.
-test: check
+test: check controlplane
 	$(BIN)/pytest

@@ -71,7 +71,8 @@ def _up(args: argparse.Namespace) -> int:
         _say(f"kubevisor dev cluster up: {error}")
         return 1
     _say(f"dev cluster ready: API server {info.api_server}, S3 {info.s3_endpoint}")
-    _say(f'use it in this shell with: eval "$(kubevisor dev cluster up --run-dir {run_dir})"')
+    again = "kubevisor dev cluster up" + (f" --run-dir {run_dir}" if args.run_dir else "")
+    _say(f'point this shell at it with: eval "$({again})"')
     print("\n".join(info.export_lines()))
     return 0
 
