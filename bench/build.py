@@ -60,6 +60,16 @@ def time_build(
     return timings, cpu_times
 
 
+def contention() -> float:
+    """Wall time / CPU time of a fixed pure-Python loop: 1.0 on an idle core, more when other
+    processes compete for the CPUs (then wall figures are inflated by about this factor)."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    total = 0
+    for number in range(3_000_000):
+        total += number
+    return (time.perf_counter() - started) / max(time.process_time() - cpu_started, 1e-9)
+
+
 def report(label: str, measured: tuple[list[float], list[float]]) -> None:
     timings, cpu_times = measured
     median = statistics.median(timings)
@@ -85,7 +95,10 @@ def main() -> None:
             subprocess.run(generate, check=True, capture_output=True)
         files = sum(1 for path in project.rglob("*.yml"))
         print(f"project: {files} definition files ({args.features} features), {args.runs} runs")
-        print(f"load average now: {os.getloadavg()[0]:.2f} (figures mean little above ~1)")
+        print(
+            f"load average {os.getloadavg()[0]:.2f}, contention factor {contention():.2f} "
+            "(wall/CPU of a fixed loop; 1.0 means idle and wall figures are meaningful)"
+        )
         report("kubevisor build", time_build(project, work, args.runs, []))
         report("kubevisor build --no-lint", time_build(project, work, args.runs, ["--no-lint"]))
 

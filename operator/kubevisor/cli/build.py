@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kubevisor.cli.forking import WorkerError
 from kubevisor.cli.lint import refuse_invalid
 from kubevisor.cli.parallel_build import build_with_check, load_definitions
 from kubevisor.core.build import (
@@ -24,7 +27,7 @@ from kubevisor.core.build import (
     build_datafile,
 )
 from kubevisor.core.definitions import Definitions, Problem
-from kubevisor.core.jsjson import dumps
+from kubevisor.core.jsjson import dumps, js_number_text
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import is_project_folder, read_layout
 from kubevisor.sources.project_state import read_revision, read_states
@@ -106,6 +109,29 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+_YARGS_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[-+]?[0-9]+)?\Z")
+_YARGS_HEX = re.compile(r"0x[0-9a-fA-F]+\Z", re.IGNORECASE)
+
+
+def yargs_revision(text: str | None) -> str | None:
+    """`--revision` as upstream's CLI sees it: yargs turns numeric text into a number, so
+    `1.0` becomes "1", and a revision that is the number 0 counts as not given (§5.12)."""
+    if text is None:
+        return None
+    if _YARGS_HEX.match(text):
+        number: float = int(text, 16)
+    elif text[:1] == "0" and text[1:2] not in ("", "."):
+        return text  # yargs keeps leading-zero text like "007" as a string
+    elif _YARGS_NUMBER.match(text):
+        number = float(text)
+    else:
+        return text
+    if not math.isfinite(number) or abs(math.floor(number)) > 2**53 - 1:
+        return text  # yargs keeps what is not a safe integer as text
+    formatted = js_number_text(number)
+    return None if formatted == "0" else formatted
+
+
 def _fail(message: str) -> int:
     print(f"kubevisor build: {message}", file=sys.stderr)
     return 1
@@ -181,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
             lambda: None if args.no_lint else refuse_invalid(source.definitions, "build"),
             states=states,
             current_revision=current,
-            revision=args.revision,
+            revision=yargs_revision(args.revision),
             featurevisor_version=args.featurevisor_version,
             target_keys=args.target,
             revision_from_hash=args.revision_from_hash,
@@ -194,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         _write_tree(out_dir, output.files)
         if state_dir is not None and not args.no_state_files:
             _write_tree(state_dir, output.state_files)
-    except SourceError as error:
+    except (SourceError, WorkerError) as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{error.filename or ''}: {error.strerror}")

@@ -15,6 +15,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+class WorkerError(RuntimeError):
+    """The child process died without sending a result (killed, out of memory)."""
+
+
 def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
@@ -23,20 +27,16 @@ def start_in_child(function: Callable[[], T]) -> Callable[[], T]:
     """Start `function` in a child process now; the returned callable waits for its result
     (re-raising the child's exception, if it raised one)."""
     if not can_fork():
-        try:
-            result = function()
-        except Exception as error:
-            failure = error
-
-            def fail() -> T:
-                raise failure
-
-            return fail
-        return lambda: result
+        return _in_process(function)
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: do the work here instead
+        os.close(read_end)
+        os.close(write_end)
+        return _in_process(function)
     if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
         status = 0
         try:
@@ -61,7 +61,7 @@ def start_in_child(function: Callable[[], T]) -> Callable[[], T]:
             payload = pipe.read()
         os.waitpid(pid, 0)
         if not payload:
-            raise RuntimeError("the worker process ended without a result")
+            raise WorkerError("a worker process ended without a result (killed?); try again")
         succeeded, value = pickle.loads(payload)
         if succeeded:
             result: T = value
@@ -69,3 +69,16 @@ def start_in_child(function: Callable[[], T]) -> Callable[[], T]:
         raise value
 
     return wait
+
+
+def _in_process(function: Callable[[], T]) -> Callable[[], T]:
+    try:
+        result = function()
+    except Exception as error:
+        failure = error
+
+        def fail() -> T:
+            raise failure
+
+        return fail
+    return lambda: result

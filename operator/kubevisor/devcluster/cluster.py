@@ -4,7 +4,6 @@ S3 server, in one run directory, on free loopback ports."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from kubevisor.devcluster.kubeconfig import render_kubeconfig
 from kubevisor.devcluster.pki import write_pki
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.process import ServerProcess
-from kubevisor.devcluster.state import ClusterInfo
+from kubevisor.devcluster.state import ClusterInfo, remove_files
 
 ETCD_TIMEOUT = 30.0
 APISERVER_TIMEOUT = 90.0
@@ -48,6 +47,7 @@ class Cluster:
         self.weed = weed
         self.die_with_parent = die_with_parent
         self._processes: list[ServerProcess] = []
+        self._leftover_files: tuple[Path, ...] = ()
         self.info: ClusterInfo | None = None
 
     def __enter__(self) -> ClusterInfo:
@@ -74,6 +74,7 @@ class Cluster:
         """Stop every server this object started, the last started first."""
         while self._processes:
             self._processes.pop().stop()
+        remove_files(self._leftover_files)
 
     def _start(self) -> ClusterInfo:
         run = self.run_dir
@@ -98,6 +99,8 @@ class Cluster:
                 peer_port=peer_port,
             ),
         )
+        other_weed_ports = dict(zip(s3.WEED_PORT_FLAGS, weed_ports, strict=True))
+        self._leftover_files = s3.grpc_socket_files(other_weed_ports)
         weed_process = self._spawn(
             "weed",
             s3.weed_argv(
@@ -105,10 +108,8 @@ class Cluster:
                 data_dir=run / "s3",
                 config_file=config_file,
                 s3_port=s3_port,
-                other_ports=dict(zip(s3.WEED_PORT_FLAGS, weed_ports, strict=True)),
+                other_ports=other_weed_ports,
             ),
-            # weed puts its gRPC unix sockets in the temp dir: keep them in the run dir.
-            env={**os.environ, "TMPDIR": str(run / "s3")},
         )
         etcd_process.wait_ready(lambda: etcd.etcd_healthy(etcd_port), ETCD_TIMEOUT)
 
@@ -160,17 +161,15 @@ class Cluster:
             s3_secret_key=credentials.secret_key,
             s3_region=s3.REGION,
             processes=tuple(p.record for p in self._processes),
+            leftover_files=self._leftover_files,
         )
 
-    def _spawn(
-        self, name: str, argv: list[str], env: dict[str, str] | None = None
-    ) -> ServerProcess:
+    def _spawn(self, name: str, argv: list[str]) -> ServerProcess:
         process = ServerProcess(
             name,
             argv,
             self.run_dir / f"{name}.log",
             die_with_parent=self.die_with_parent,
-            env=env,
         )
         self._processes.append(process)
         return process

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from kubevisor.cli import main
+from kubevisor.cli.build import yargs_revision
 from kubevisor.cli.parallel_build import PARALLEL_MIN_FILES
 from kubevisor.core.build import build_project
 from kubevisor.sources.project import load_project
@@ -75,3 +76,21 @@ def test_print_needs_an_environment(tmp_path: Path, capsys: pytest.CaptureFixtur
     project = REPO / "tests" / "conformance" / "fixtures" / "mini" / "input"
     assert main(["build", str(project), "--print", "--state-dir", str(tmp_path)]) == 1
     assert "--environment" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [("1.0", "1"), ("7", "7"), ("007", "007"), ("v2", "v2"), ("1e3", "1000"), ("0", None)],
+)
+def test_revision_option_reads_like_upstream_yargs(given: str, used: str | None) -> None:
+    assert yargs_revision(given) == used
+
+
+def test_explicit_revision_is_written(tmp_path: Path) -> None:
+    project = REPO / "tests" / "conformance" / "fixtures" / "mini" / "input"
+    args = ["build", str(project), "--out", str(tmp_path / "o"), "--state-dir", str(tmp_path / "s")]
+    assert main([*args, "--revision", "1.0"]) == 0
+    assert (tmp_path / "o" / "REVISION").read_text() == "1"
+    assert (
+        b'"revision":"1"' in (tmp_path / "o" / "production" / "featurevisor-all.json").read_bytes()
+    )
