@@ -56,7 +56,16 @@ def ensure_namespace(cluster: ClusterInfo, name: str) -> None:
 
 def install_crds(cluster: ClusterInfo) -> None:
     """The chart's crds/ folder, as `helm install` (first install) or an upgrade would apply it."""
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(CHART / "crds"))
+    # The same field manager as the other integration tests that apply crds/, so whichever runs
+    # first, the others' server-side applies own the same fields and never conflict.
+    cluster.kubectl(
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "--field-manager=kubevisor-tests",
+        "-f",
+        str(CHART / "crds"),
+    )
     cluster.kubectl(
         "wait",
         "--for=condition=Established",
