@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: example test check venv
+.PHONY: example build-example test check venv controlplane generate
 
 venv: $(VENV)/.installed
 
@@ -15,8 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,operator]'
 	touch $@
 
-# The main job on the bundled example: lint it, build its datafiles, evaluate one feature.
-example: venv
+# The main job: a local control plane and S3 server, the CRDs, the operator, and the bundled
+# example applied; prints what the operator published. `.venv/bin/kubevisor dev down` stops it.
+example: venv controlplane
+	$(BIN)/kubevisor dev up
+
+# The same example compiled offline, no cluster: lint, then build into build/shop.
+build-example: venv
 	$(BIN)/kubevisor lint examples/shop
 	$(BIN)/kubevisor build examples/shop --out build/shop
 	@find build/shop -type f | sort
@@ -28,6 +33,19 @@ check: venv
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# etcd, kube-apiserver and kube-controller-manager for the integration tests, built from the
+# Go modules pinned in tools/controlplane (needs `go`), cached in ~/.cache/kubevisor/controlplane
+# and reused; the script prints what it does on stderr and the binary folder on stdout.
+controlplane: venv
+	bash tools/controlplane/build.sh >/dev/null
+
+# Files derived from crds/ and charts/kubevisor (chart crds/, deploy/, Argo CD health ConfigMap,
+# docs/crd-reference.md); tests fail when they drift.
+generate: venv
+	$(BIN)/python tools/gen/kustomize.py
+	$(BIN)/python tools/gen/argocd_health.py
+	$(BIN)/python tools/gen/crd_reference.py
+
 # Everything CI runs: static checks, then unit, conformance and integration tests.
-test: check
+test: check controlplane
 	$(BIN)/pytest

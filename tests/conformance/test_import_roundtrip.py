@@ -54,8 +54,8 @@ def import_project(project: Path, out: Path) -> None:
     run("import", str(project), "--out", str(out))
 
 
-def build(manifests: Path, out: Path, version: str) -> None:
-    run("build", str(manifests), "--out", str(out), "--featurevisor-version", version)
+def build(manifests: Path, out: Path, version: str, *options: str) -> None:
+    run("build", str(manifests), "--out", str(out), "--featurevisor-version", version, *options)
 
 
 def assert_official(out: Path, official: Path) -> None:
@@ -101,7 +101,8 @@ def test_incremental_build_keeps_state_like_upstream(tmp_path: Path) -> None:
     build(tmp_path / "manifests", tmp_path / "out", "unknown")
     shutil.copy(FIXTURES / "mini" / "step2" / "checkout.yml", project / "features")
     import_project(project, tmp_path / "manifests")
-    build(tmp_path / "manifests", tmp_path / "out", "unknown")
+    # step2 raises a percentage to 300 on purpose (upstream builds it; lint would refuse)
+    build(tmp_path / "manifests", tmp_path / "out", "unknown", "--no-lint")
     assert_official(tmp_path / "out", FIXTURES / "mini" / "step2" / "expected")
 
 
@@ -149,3 +150,31 @@ def test_yaml_readers_read_back_exactly_the_definitions(
             assert same(spec, definitions.of_kind(kind)[key]), (path, key)
             compared += 1
     assert compared == sum(len(definitions.of_kind(kind)) for kind in FOLDERS)
+
+
+PITFALLS = Path("tests/conformance/yaml11-pitfalls/project")
+
+
+def test_yaml_1_1_pitfalls_build_like_the_project(tmp_path: Path) -> None:
+    """Values kubectl would misread build the same bytes from manifests as from the project."""
+    run(
+        "build",
+        str(PITFALLS),
+        "--out",
+        str(tmp_path / "expected"),
+        "--state-dir",
+        str(tmp_path / "expected-state"),
+    )
+    import_project(PITFALLS, tmp_path / "manifests")
+    build(tmp_path / "manifests", tmp_path / "out", "3.1.0")
+    through_apiserver(tmp_path / "manifests", tmp_path / "cluster")
+    build(tmp_path / "cluster", tmp_path / "cluster-out", "3.1.0")
+    expected = tree(tmp_path / "expected")
+    datafile = expected["production/featurevisor-all.json"]
+    assert b'[\\"no\\",\\"on\\",\\"2024-01-01\\",\\"~\\",\\"y\\",\\"n\\"]' in datafile
+    assert b'\\"attribute\\":\\"age\\",\\"operator\\":\\"equals\\",\\"value\\":12}' in datafile
+    assert tree(tmp_path / "out" / "default") == expected
+    assert tree(tmp_path / "cluster-out" / "default") == expected
+    assert tree(tmp_path / "out" / ".kubevisor-state" / "default") == tree(
+        tmp_path / "expected-state"
+    )

@@ -1,5 +1,7 @@
 """Differential test: our Evaluator against the official Python SDK `featurevisor==3.1.0`.
 
+Deterministic by default (CI); `PARITY_RANDOM=1 PARITY_EXAMPLES=500` explores new examples.
+
 Hypothesis generates contexts (known and unknown ids, countries, devices, versions, dates,
 missing attributes, odd types, sticky decisions) and every feature and variable of every
 conformance datafile is evaluated by both; flags, variations, variables and reasons must agree.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -103,16 +106,25 @@ def _sticky_for(feature_keys: list[str]) -> st.SearchStrategy[dict[str, Any]]:
         optional={
             "enabled": st.booleans(),
             "variation": st.sampled_from(["control", "treatment", "b", "unknown"]),
-            "variables": st.dictionaries(st.sampled_from(["color", "title", "x"]), odd_values),
+            "variables": st.dictionaries(
+                st.sampled_from(["color", "title", "bar", "unknownVariable"]), odd_values
+            ),
         },
     )
     return st.dictionaries(st.sampled_from(feature_keys), decision, max_size=2)
 
 
-def _official(datafile: dict[str, Any], sticky: dict[str, Any]) -> Featurevisor:
-    return Featurevisor(
-        {"datafile": copy.deepcopy(datafile), "logLevel": "fatal", "stickyFeatures": sticky}
-    )
+def _official(
+    datafile: dict[str, Any], sticky: dict[str, Any], at: int | None = None
+) -> Featurevisor:
+    options: dict[str, Any] = {
+        "datafile": copy.deepcopy(datafile),
+        "logLevel": "fatal",
+        "stickyFeatures": sticky,
+    }
+    if at is not None:
+        options["modules"] = [{"name": "at", "bucketValue": lambda _options: at}]
+    return Featurevisor(options)
 
 
 def _decisions_agree(
@@ -132,7 +144,7 @@ def _decisions_agree(
         assert ours.evaluate_variation(feature_key, context)["reason"] == str(
             official.evaluate_variation(feature_key, context)["reason"]
         ), where
-        for variable_key in feature.get("variablesSchema", {}):
+        for variable_key in [*feature.get("variablesSchema", {}), "unknownVariable"]:
             ours_value = ours.get_variable(feature_key, variable_key, context)
             official_value = official.get_variable(feature_key, variable_key, context)
             assert ours_value == official_value, f"{where} variable {variable_key}"
@@ -145,7 +157,12 @@ def _decisions_agree(
 @pytest.mark.parametrize(
     "path", DATAFILES, ids=[str(path.relative_to(FIXTURES)) for path in DATAFILES]
 )
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
+    derandomize=os.environ.get("PARITY_RANDOM") is None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_decisions_match_the_official_sdk(path: Path, data: st.DataObject) -> None:
     datafile = json.loads(path.read_text())
@@ -154,6 +171,33 @@ def test_decisions_match_the_official_sdk(path: Path, data: st.DataObject) -> No
     sticky = data.draw(_sticky_for(feature_keys), label="sticky")
     ours = Evaluator(copy.deepcopy(datafile), sticky=sticky)
     _decisions_agree(ours, _official(datafile, sticky), datafile, context)
+
+
+# Bucket values around every range and percentage boundary the fixtures use.
+boundary_values = st.one_of(
+    st.sampled_from([0, 1, 4999, 5000, 5001, 9999, 10000, 10001, 19999, 20000, 20001]),
+    st.sampled_from([24999, 25000, 25001, 49999, 50000, 50001, 99999, 100000]),
+    st.integers(min_value=0, max_value=100_000),
+)
+
+
+@pytest.mark.parametrize(
+    "path", DATAFILES, ids=[str(path.relative_to(FIXTURES)) for path in DATAFILES]
+)
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
+    derandomize=os.environ.get("PARITY_RANDOM") is None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_decisions_match_with_a_bucket_value_hook(path: Path, data: st.DataObject) -> None:
+    """The test runner's `at`: a module / hook that replaces every bucket value."""
+    datafile = json.loads(path.read_text())
+    context = data.draw(contexts, label="context")
+    at = data.draw(boundary_values, label="bucket value")
+    ours = Evaluator(copy.deepcopy(datafile), bucket_value_hook=lambda feature, key, value: at)
+    _decisions_agree(ours, _official(datafile, {}, at), datafile, context)
 
 
 def test_the_fixture_set_covers_every_kind_of_datafile() -> None:

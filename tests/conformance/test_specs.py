@@ -47,6 +47,15 @@ def test_conformance_projects_pass_like_upstream(
     assert result_lines(output) == result_lines(official)
 
 
+def test_the_mini_project_specs_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_kubevisor_test(FIXTURES / "mini" / "input", capsys)
+    assert code == 0
+    assert output.splitlines()[-2:] == [
+        "Test specs: 2 passed, 0 failed",
+        "Assertions: 10 passed, 0 failed",
+    ]
+
+
 def test_a_broken_assertion_fails_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -76,6 +76,45 @@ VALID_SPECS: dict[str, Spec] = {
     },
 }
 
+NO_ENVIRONMENTS_FEATURE: Spec = {
+    "description": "No-environments mode",
+    "bucketBy": ["orgId", "userId"],
+    "required": ["other", {"key": "third", "variation": "on"}],
+    "variations": [{"value": "on", "weight": 100}],
+    "rules": [
+        {"key": "1", "segments": {"and": ["a", {"not": ["b"]}]}, "percentage": 12.5},
+        {"key": "everyone rule", "segments": "*", "percentage": 0,
+         "variationWeights": {"on": 100}},
+    ],
+    "force": [{"segments": ["qa"], "variation": "on"}],
+    "expose": ["web"],
+}  # fmt: skip
+
+# Other valid shapes of the union fields: none of them may trip a schema rule or a policy.
+VALID_VARIANTS: dict[str, tuple[str, Spec]] = {
+    "feature-no-environments": ("Feature", NO_ENVIRONMENTS_FEATURE),
+    "feature-bucketBy-or": (
+        "Feature",
+        {**NO_ENVIRONMENTS_FEATURE, "bucketBy": {"or": ["userId", "deviceId"]}, "expose": False},
+    ),
+    "datafile-defaults": ("Datafile", {"configMap": {"key": "flags.json"}}),
+    "datafile-tags-and": (
+        "Datafile",
+        {
+            "tags": {"and": ["web", "checkout"]},
+            "includeFeatures": "*",
+            "excludeFeatures": ["legacy.*"],
+            "context": {"country": "nl", "tiers": [1, None]},
+        },
+    ),
+    "segment-everyone": ("Segment", {"description": "Everyone", "conditions": "*"}),
+    "schema-reference-only": ("Schema", {"schema": "money"}),
+    "attribute-one-of": (
+        "Attribute",
+        {"description": "Id", "oneOf": [{"type": "string"}, {"type": "integer"}]},
+    ),
+}
+
 
 @dataclass(frozen=True)
 class InvalidCase:
@@ -465,7 +504,7 @@ INVALID_CASES: list[InvalidCase] = [
         "Feature",
         _set(f"{RULE0}.segments", 3),
         "spec.rules",
-        "segments must be",
+        'segments must be "*", a segment key',
     ),
     InvalidCase(
         "force-variation-unknown",
@@ -494,5 +533,74 @@ INVALID_CASES: list[InvalidCase] = [
         _set("includeFeatures", []),
         "spec.includeFeatures",
         "non-empty list",
+    ),
+    InvalidCase(
+        "segment-unknown-operator",
+        "Segment",
+        _set("conditions.0.operator", "equal"),
+        "spec.conditions",
+        "a known operator",
+    ),
+    InvalidCase(
+        "segment-nested-condition-without-attribute",
+        "Segment",
+        _set("conditions", {"or": [{"attribute": "a", "operator": "exists"}, {"operator": "in"}]}),
+        "spec.conditions",
+        "needs a string attribute",
+    ),
+    InvalidCase(
+        "segment-and-not-a-list",
+        "Segment",
+        _set("conditions", {"and": {"attribute": "a", "operator": "exists"}}),
+        "spec.conditions",
+        "and/or/not take lists",
+    ),
+    InvalidCase(
+        "segment-regex-flags",
+        "Segment",
+        _set(
+            "conditions",
+            [{"attribute": "a", "operator": "matches", "value": "x", "regexFlags": "ix"}],
+        ),
+        "spec.conditions",
+        "regexFlags only from gimsuy",
+    ),
+    InvalidCase(
+        "force-conditions-unknown-operator",
+        "Feature",
+        _set("force.production.0.conditions.operator", "is"),
+        "spec.force",
+        "a known operator",
+    ),
+    InvalidCase(
+        "override-conditions-unknown-operator",
+        "Feature",
+        _set(
+            "variations.1.variableOverrides",
+            {"title": [{"conditions": [{"attribute": "a", "operator": "eq"}], "value": "x"}]},
+        ),
+        "spec.variations[].variableOverrides",
+        "a known operator",
+    ),
+    InvalidCase(
+        "rule-segments-nested-number",
+        "Feature",
+        _set(f"{RULE0}.segments", {"or": ["beta", {"not": [5]}]}),
+        "spec.rules",
+        "segments must be",
+    ),
+    InvalidCase(
+        "force-segments-and-not-a-list",
+        "Feature",
+        _set("force.production.0", {"segments": {"and": "beta"}, "enabled": True}),
+        "spec.force",
+        "segments must be",
+    ),
+    InvalidCase(
+        "override-segments-number",
+        "Feature",
+        _set("variations.1.variableOverrides", {"title": [{"segments": 1, "value": "x"}]}),
+        "spec.variations[].variableOverrides",
+        "override segments must be",
     ),
 ]

@@ -138,9 +138,11 @@ def test_stopping_leaves_no_process_even_when_the_body_fails() -> None:
 
     started: list[tuple[int, str]] = []
     run_dir = None
+    leftovers: tuple[Path, ...] = ()
     with pytest.raises(BodyFailed), temporary_cluster() as info:
         started = [(record.pid, record.name) for record in info.processes]
         run_dir = info.run_dir
+        leftovers = info.leftover_files
         assert all(_process_alive(pid, name) for pid, name in started)
         raise BodyFailed
     names = sorted(name for _, name in started)
@@ -148,3 +150,6 @@ def test_stopping_leaves_no_process_even_when_the_body_fails() -> None:
     assert [pid for pid, name in started if _process_alive(pid, name)] == []
     assert run_dir is not None
     assert not run_dir.exists()
+    # weed's gRPC sockets in /tmp (named by this run's ports) are gone too.
+    assert leftovers
+    assert [path for path in leftovers if path.exists()] == []

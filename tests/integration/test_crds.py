@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from crd_cases import INVALID_CASES, VALID_SPECS, InvalidCase
+from crd_cases import INVALID_CASES, VALID_SPECS, VALID_VARIANTS, InvalidCase
 from kubevisor.cli import main as kubevisor_main
 from kubevisor.crds import GROUP, KINDS, VERSION
 from kubevisor.devcluster.state import ClusterInfo, KubectlError
@@ -88,6 +88,13 @@ def test_valid_base_objects_are_accepted(kube: ClusterInfo, kind: str) -> None:
     assert "serverside-applied (server dry run)" in out
 
 
+@pytest.mark.parametrize("variant", sorted(VALID_VARIANTS))
+def test_other_valid_shapes_are_accepted(kube: ClusterInfo, variant: str) -> None:
+    kind, spec = VALID_VARIANTS[variant]
+    out = kube.kubectl(*SERVER_SIDE_DRY_RUN, stdin=manifest(kind, "variant", spec))
+    assert "serverside-applied (server dry run)" in out
+
+
 @pytest.mark.parametrize("case", INVALID_CASES, ids=[case.name for case in INVALID_CASES])
 def test_invalid_objects_are_rejected_naming_the_field(
     kube: ClusterInfo, case: InvalidCase
@@ -108,7 +115,7 @@ def test_get_featurevisor_lists_every_kind(kube: ClusterInfo) -> None:
 
 
 def test_explain_describes_feature_rules(kube: ClusterInfo) -> None:
-    out = kube.kubectl("explain", "features.spec.rules", f"--api-version={GROUP}/{VERSION}")
+    out = kube.kubectl("explain", "feature.spec.rules")
     assert "Rollout rules" in out
     assert "environments mode" in out
 
@@ -178,6 +185,17 @@ def test_client_side_apply_loses_nulls_and_fails_loudly(kube: ClusterInfo) -> No
     kube.kubectl(*SERVER_SIDE_DRY_RUN, stdin=manifest("Feature", "cs", spec))
 
 
+def _documents(paths: list[Path]) -> list[dict[str, Any]]:
+    return [
+        doc for path in paths for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc
+    ]
+
+
+def _object_name(doc: dict[str, Any]) -> str:
+    """The name `kubectl get -o name` prints for this manifest."""
+    return f"{doc['kind'].lower()}.{GROUP}/{doc['metadata']['name']}"
+
+
 @pytest.mark.parametrize("name", sorted(CONFORMANCE_PROJECTS))
 def test_imported_conformance_manifests_apply_cleanly(
     kube: ClusterInfo, tmp_path: Path, name: str
@@ -194,17 +212,91 @@ def test_imported_conformance_manifests_apply_cleanly(
         namespace,
     ]
     assert kubevisor_main(command) == 0
-    written = [
-        f"{doc['kind'].lower()}.{GROUP}/{doc['metadata']['name']}"
-        for path in sorted(out.rglob("*.yaml"))
-        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
-        if doc
-    ]
+    written = [_object_name(doc) for doc in _documents(sorted(out.rglob("*.yaml")))]
     assert written, f"kubevisor import wrote no manifests for {name}"
     kube.kubectl("create", "namespace", namespace)
     try:
         kube.kubectl(
             "apply", "--server-side", "--field-manager=kubevisor-tests", "-R", "-f", str(out)
+        )
+        stored = kube.kubectl("get", "featurevisor", "-n", namespace, "-o", "name").split()
+        assert sorted(stored) == sorted(written)
+    finally:
+        kube.kubectl("delete", "namespace", namespace, "--wait=false")
+
+
+def _status_patch(conditions: list[dict[str, Any]], **fields: Any) -> str:
+    return json.dumps({"status": {"observedGeneration": 1, "conditions": conditions, **fields}})
+
+
+READY = {
+    "type": "Ready",
+    "status": "True",
+    "reason": "Published",
+    "message": "revision 7 published",
+    "lastTransitionTime": "2026-01-01T00:00:00Z",
+    "observedGeneration": 1,
+}
+
+
+def test_status_subresource_and_printer_columns(kube: ClusterInfo) -> None:
+    kube.kubectl(*SERVER_SIDE_APPLY, stdin=manifest("Datafile", "columns", VALID_SPECS["Datafile"]))
+    kube.kubectl(*SERVER_SIDE_APPLY, stdin=manifest("Feature", "columns", VALID_SPECS["Feature"]))
+    datafile_status = _status_patch(
+        [READY],
+        revision="7",
+        digest="sha256:" + "0" * 64,
+        sizeBytes=1234,
+        features=1,
+        segments=0,
+        publishedAt="2026-01-01T00:00:00Z",
+        outputs=[{"output": "configMap", "location": f"{NAMESPACE}/featurevisor-web"}],
+    )
+    for resource, patch in (
+        ("datafile/columns", datafile_status),
+        ("feature/columns", _status_patch([READY])),
+    ):
+        kube.kubectl(
+            "patch", resource, "-n", NAMESPACE, "--subresource=status", "--type=merge", "-p", patch
+        )
+    datafiles = kube.kubectl("get", "fvd", "columns", "-n", NAMESPACE).splitlines()
+    assert datafiles[0].split() == ["NAME", "TARGET", "ENVIRONMENT", "READY", "REVISION", "AGE"]
+    assert datafiles[1].split()[:5] == ["columns", "web", "production", "True", "7"]
+    features = kube.kubectl("get", "fvf", "columns", "-n", NAMESPACE).splitlines()
+    assert features[0].split() == ["NAME", "KEY", "READY", "AGE"]
+    assert features[1].split()[:3] == ["columns", "checkout/newFlow", "True"]
+
+
+def test_status_conditions_are_validated(kube: ClusterInfo) -> None:
+    kube.kubectl(*SERVER_SIDE_APPLY, stdin=manifest("Segment", "status", VALID_SPECS["Segment"]))
+    bad = _status_patch([{**READY, "status": "Maybe"}])
+    with pytest.raises(KubectlError) as rejected:
+        kube.kubectl(
+            "patch",
+            "segment/status",
+            "-n",
+            NAMESPACE,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            bad,
+        )
+    assert "status.conditions[0].status" in str(rejected.value)
+    assert "Unsupported value" in str(rejected.value)
+
+
+def test_example_manifests_apply_cleanly(kube: ClusterInfo) -> None:
+    """The hand-written example project in examples/shop passes every schema and policy."""
+    example = REPO / "examples" / "shop"
+    documents = _documents(sorted(example.glob("*.yaml")))
+    written = [_object_name(doc) for doc in documents]
+    namespaces = {doc["metadata"]["namespace"] for doc in documents}
+    assert written and len(namespaces) == 1
+    (namespace,) = namespaces
+    kube.kubectl("create", "namespace", namespace)
+    try:
+        kube.kubectl(
+            "apply", "--server-side", "--field-manager=kubevisor-tests", "-f", str(example)
         )
         stored = kube.kubectl("get", "featurevisor", "-n", namespace, "-o", "name").split()
         assert sorted(stored) == sorted(written)

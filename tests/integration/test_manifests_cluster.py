@@ -55,40 +55,49 @@ def kube(cluster: Any) -> Iterator[Any]:
     yield cluster
 
 
+def round_trip(kube: Any, project: Path, namespace: str, tmp_path: Path) -> Path:
+    """Import, apply with kubectl, list back as JSON: the file the cluster's objects give."""
+    manifests = tmp_path / "manifests"
+    assert main(["import", str(project), "--out", str(manifests), "--namespace", namespace]) == 0
+    kube.kubectl(
+        "apply", "--server-side", "--field-manager=kubevisor-tests", "-R", "-f", str(manifests)
+    )
+    resources = ",".join(info.crd_name for info in KINDS)
+    listed = tmp_path / "cluster.json"
+    listed.write_text(kube.kubectl("get", resources, "-n", namespace, "-o", "json"), "utf-8")
+    return listed
+
+
+@pytest.fixture
+def namespace(kube: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    name = "import-" + request.node.callspec.id if hasattr(request.node, "callspec") else "import"
+    kube.kubectl("create", "namespace", name)
+    yield name
+    kube.kubectl("delete", "namespace", name, "--wait=false")
+
+
 @pytest.mark.parametrize(
-    ("name", "project", "official", "version"), PROJECTS, ids=[p[0] for p in PROJECTS]
+    ("project", "official", "version"),
+    [project[1:] for project in PROJECTS],
+    ids=[project[0] for project in PROJECTS],
 )
 def test_manifests_read_back_from_the_cluster_build_the_official_datafiles(
-    kube: Any, tmp_path: Path, name: str, project: Path, official: Path, version: str
+    kube: Any, namespace: str, tmp_path: Path, project: Path, official: Path, version: str
 ) -> None:
-    namespace = f"import-{name}"
-    kube.kubectl("create", "namespace", namespace)
-    try:
-        manifests = tmp_path / "manifests"
-        assert (
-            main(["import", str(project), "--out", str(manifests), "--namespace", namespace]) == 0
-        )
-        kube.kubectl(
-            "apply", "--server-side", "--field-manager=kubevisor-tests", "-R", "-f", str(manifests)
-        )
-        resources = ",".join(info.crd_name for info in KINDS)
-        listed = kube.kubectl("get", resources, "-n", namespace, "-o", "json")
-        (tmp_path / "cluster.json").write_text(listed, encoding="utf-8")
-        out = tmp_path / "out"
-        assert (
-            main(
-                [
-                    "build",
-                    str(tmp_path / "cluster.json"),
-                    "--out",
-                    str(out),
-                    "--featurevisor-version",
-                    version,
-                ]
-            )
-            == 0
-        )
-        assert tree(out / namespace) == tree(official / "datafiles")
-        assert tree(out / ".kubevisor-state" / namespace) == tree(official / "state")
-    finally:
-        kube.kubectl("delete", "namespace", namespace, "--wait=false")
+    listed = round_trip(kube, project, namespace, tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(listed), "--out", str(out), "--featurevisor-version", version]) == 0
+    assert tree(out / namespace) == tree(official / "datafiles")
+    assert tree(out / ".kubevisor-state" / namespace) == tree(official / "state")
+
+
+def test_yaml_1_1_pitfalls_survive_kubectl_and_the_api_server(
+    kube: Any, namespace: str, tmp_path: Path
+) -> None:
+    project = REPO / "tests" / "conformance" / "yaml11-pitfalls" / "project"
+    expected = tmp_path / "expected"
+    build = ["build", str(project), "--out", str(expected), "--state-dir", str(tmp_path / "st")]
+    assert main(build) == 0
+    listed = round_trip(kube, project, namespace, tmp_path)
+    assert main(["build", str(listed), "--out", str(tmp_path / "out")]) == 0
+    assert tree(tmp_path / "out" / namespace) == tree(expected)

@@ -9,6 +9,7 @@ import json
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import boto3
@@ -26,7 +27,9 @@ from kubevisor.sinks.configmap import (
     gzip_deterministic,
     publish_configmap,
 )
+from kubevisor.sinks.credentials import read_credentials
 from kubevisor.sinks.objectstore import (
+    ObjectStoreConfigError,
     ObjectStoreLocation,
     delete_object,
     open_object_store,
@@ -157,6 +160,23 @@ def test_gzip_path_replaces_the_text_key_and_back(
     assert stored["data"] == {"datafile.json": small.content.decode()}
 
 
+def test_gzip_path_removes_a_text_key_that_kubectl_created_too(
+    cluster: ClusterInfo, target: ConfigMapTarget, tmp_path: Path
+) -> None:
+    small, big = payload("1"), compressible_payload_over(GZIP_THRESHOLD_BYTES, revision="2")
+    (tmp_path / "datafile.json").write_bytes(small.content)
+    cluster.kubectl(
+        "create", "configmap", target.name, "-n", target.namespace,
+        f"--from-file={tmp_path / 'datafile.json'}",
+    )  # fmt: skip
+    assert publish(cluster, target, small).outcome is Outcome.WRITTEN  # now shared with kubectl
+    assert publish(cluster, target, big).outcome is Outcome.WRITTEN
+    stored = get_configmap(cluster, target)
+    assert "datafile.json" not in (stored.get("data") or {})
+    assert set(stored["binaryData"]) == {"datafile.json.gz"}
+    assert publish(cluster, target, big).outcome is Outcome.UNCHANGED
+
+
 def _gzip_size(made: Payload) -> int:
     return len("datafile.json.gz") + len(gzip_deterministic(made.content))
 
@@ -219,8 +239,8 @@ def test_delete_removes_ours_and_refuses_a_foreign_configmap(
 
     cluster.kubectl("create", "configmap", target.name, "-n", namespace, "--from-literal=a=b")
     refused = with_client(cluster, lambda client: delete_configmap(client, target))
-    assert refused.outcome is Outcome.FAILED
-    assert "not managed by kubevisor" in refused.message
+    assert refused.outcome is Outcome.UNCHANGED
+    assert refused.message.startswith("left in place: not managed by kubevisor for Datafile")
     assert get_configmap(cluster, target)["data"] == {"a": "b"}
 
 
@@ -334,3 +354,24 @@ def test_http_poller_follows_the_published_object_with_etags(
     asyncio.run(publish_object(store, payload("2"), target="all", environment="production"))
     poller.load()
     assert revisions == ["1", "2"]
+
+
+def test_credentials_from_a_secret_open_the_store(
+    cluster: ClusterInfo, bucket: str, namespace: str
+) -> None:
+    keys = credentials(cluster)
+    literals = [f"--from-literal={key}={value}" for key, value in keys.items()]
+    cluster.kubectl("create", "secret", "generic", "s3-creds", "-n", namespace, *literals)
+    url = f"s3://{bucket}/shop"
+    read = with_client(cluster, lambda c: read_credentials(c, namespace, "s3-creds", url=url))
+    assert read == keys
+    opened = open_object_store(url, read, environ={})
+    assert isinstance(opened, ObjectStoreLocation)
+    result = asyncio.run(publish_object(opened, payload("1"), target="all", environment=None))
+    assert result.outcome is Outcome.WRITTEN, result.message
+    missing = with_client(cluster, lambda c: read_credentials(c, namespace, "nope", url=url))
+    assert isinstance(missing, ObjectStoreConfigError)
+    assert missing.message == (
+        f"Secret {namespace}/nope not found: "
+        "create it, or fix spec.objectStore.credentialsSecret.name"
+    )

@@ -4,8 +4,9 @@
 #
 # Binaries go to a cache outside the repository:
 #   ${XDG_CACHE_HOME:-~/.cache}/kubevisor/controlplane/<kubernetes version>/
-# A stamp file there holds the hash of go.mod + go.sum; the build runs only when a binary is
-# missing or the pins changed, so a second call costs nothing.
+# A stamp file there holds the hash of go.mod and go.sum; the build runs only when a binary is
+# missing or the pins changed, so a second call costs nothing. Concurrent calls (several
+# worktrees, parallel test runs) take a lock, so only one of them builds.
 #
 # Progress goes to stderr; the binary directory is the only line printed on stdout, so callers
 # can do BIN=$(tools/controlplane/build.sh).
@@ -27,8 +28,14 @@ if [[ -z "$k8s_version" ]]; then
 fi
 minor="$(cut -d. -f2 <<<"$k8s_version")"
 
+# Bump when the build flags below change: binaries from another recipe then live in their own
+# folder (<version>-r<recipe>), so branches with different recipes never overwrite each other.
+recipe=1
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/kubevisor/controlplane"
 bin_dir="$cache_root/$k8s_version"
+if ((recipe > 1)); then
+    bin_dir+="-r$recipe"
+fi
 stamp="$(cat go.mod go.sum | sha256sum | cut -d' ' -f1)"
 binaries=(etcd kube-apiserver kube-controller-manager)
 
@@ -40,11 +47,23 @@ up_to_date() {
     done
 }
 
-if up_to_date; then
-    say "reusing $bin_dir (kubernetes $k8s_version, pins unchanged)"
-    echo "$bin_dir"
-    exit 0
+reuse_if_up_to_date() {
+    if up_to_date; then
+        say "reusing $bin_dir (kubernetes $k8s_version, pins unchanged)"
+        echo "$bin_dir"
+        exit 0
+    fi
+}
+reuse_if_up_to_date
+
+# One build at a time; whoever waited finds the binaries ready.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.lock"
+if ! flock -n 9; then
+    say "another build is running; waiting for it"
+    flock 9
 fi
+reuse_if_up_to_date
 
 if ! command -v go >/dev/null 2>&1; then
     say "'go' is not on PATH; install Go to build the control plane binaries"
@@ -52,11 +71,10 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 # Static binaries, no toolchain download, go.sum must already cover everything.
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly
+export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # Build into a scratch folder and move the results in at the end, so an interrupted build
 # never leaves a half-written binary that a later call would take as finished.
-mkdir -p "$cache_root"
 work="$(mktemp -d "$cache_root/.build-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kubevisor.cli import build, dev, evaluate, import_, lint, operator, test
+from kubevisor.cli import build, crds, dev, evaluate, import_, lint, operator, test
 
-COMMANDS = (build, lint, test, evaluate, import_, operator, dev)
+COMMANDS = (build, lint, test, evaluate, import_, operator, dev, crds)
 
 
 def make_parser() -> argparse.ArgumentParser:

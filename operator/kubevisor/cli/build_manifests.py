@@ -1,10 +1,10 @@
 """`kubevisor build MANIFESTS --out DIR`: build the Datafile objects of Kubernetes manifests.
 
 Reached from `kubevisor build` when SOURCE is not a Featurevisor project folder. Every namespace
-is built like one upstream project: `DIR/<namespace>/<environment>/featurevisor-<target>.json`
-plus `DIR/<namespace>/REVISION`. State (upstream's `.featurevisor/` files: `REVISION`,
-`existing-state-<environment>.json`) lives in `<state-dir>/<namespace>/`, where the state
-folder defaults to `DIR/.kubevisor-state`.
+is linted (unless `--no-lint`) and built like one upstream project:
+`DIR/<namespace>/<environment>/featurevisor-<target>.json` plus `DIR/<namespace>/REVISION`.
+State (upstream's `.featurevisor/` files: `REVISION`, `existing-state-<environment>.json`) lives
+in `<state-dir>/<namespace>/`, where the state folder defaults to `DIR/.kubevisor-state`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from kubevisor.cli.build import _fail, _report, _write_tree
+from kubevisor.cli.lint import refuse_invalid
 from kubevisor.core.build import BuildOutput
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.manifest_build import build_namespace
@@ -38,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
             return _report(manifests.problems)
         if not manifests.namespaces:
             return _fail(f"{args.source}: no kubevisor.io/v1alpha1 objects found")
+        for namespace in manifests.namespaces.values():
+            code = None if args.no_lint else refuse_invalid(namespace.definitions, "build")
+            if code is not None:
+                return code
         outputs: dict[str, BuildOutput] = {}
         for name, namespace in manifests.namespaces.items():
             state_dir = state_root / name

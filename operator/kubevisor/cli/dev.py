@@ -9,14 +9,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kubevisor.devcluster.state import ClusterInfo
 
 
 def register(subparsers: Any) -> None:
+    from kubevisor.cli import playground
+
     parser = subparsers.add_parser(
         "dev", help="development helpers: a local Kubernetes control plane and S3 server"
     )
     dev_commands = parser.add_subparsers(dest="dev_command", metavar="COMMAND", required=True)
+    playground.register(dev_commands)
     cluster = dev_commands.add_parser(
         "cluster", help="etcd + kube-apiserver + kube-controller-manager + S3, in the background"
     )
@@ -41,46 +47,68 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _up(args: argparse.Namespace) -> int:
+class DevError(RuntimeError):
+    """Something the developer has to fix; the message says what."""
+
+
+def ensure_cluster(run_dir: Path) -> ClusterInfo:
+    """The dev cluster in `run_dir`: the running one, or a new one (binaries built on first
+    use). Raises DevError with the reason when it cannot start."""
     try:
         from kubevisor.devcluster.binaries import BinariesError, control_plane_bin_dir, find_weed
         from kubevisor.devcluster.cluster import Cluster, remove_run_dir
         from kubevisor.devcluster.process import StartError
-        from kubevisor.devcluster.state import default_run_dir, load_state
+        from kubevisor.devcluster.state import load_state
     except ImportError as error:
-        _say(f"kubevisor dev: {error}; install the dev extras: pip install 'kubevisor[dev]'")
-        return 1
+        raise DevError(f"{error}; install the dev extras: pip install 'kubevisor[dev]'") from None
 
-    run_dir: Path = args.run_dir or default_run_dir()
     previous = load_state(run_dir)
     if previous is not None:
         if len(previous.running()) == len(previous.processes):
             _say(f"dev cluster already running (run dir {run_dir})")
-            print("\n".join(previous.export_lines()))
-            return 0
+            return previous
         _say(f"cleaning up a dev cluster that is partly gone (run dir {run_dir})")
         previous.stop()
     remove_run_dir(run_dir)
-
     try:
         bin_dir = control_plane_bin_dir()
         weed = find_weed()
         _say(f"starting dev cluster in {run_dir}")
         info = Cluster(run_dir, control_plane_bin=bin_dir, weed=weed, die_with_parent=False).start()
     except (BinariesError, StartError) as error:
+        raise DevError(str(error)) from None
+    _say(f"dev cluster ready: API server {info.api_server}, S3 {info.s3_endpoint}")
+    return info
+
+
+def _up(args: argparse.Namespace) -> int:
+    from kubevisor.devcluster.state import default_run_dir
+
+    run_dir: Path = args.run_dir or default_run_dir()
+    try:
+        info = ensure_cluster(run_dir)
+    except DevError as error:
         _say(f"kubevisor dev cluster up: {error}")
         return 1
-    _say(f"dev cluster ready: API server {info.api_server}, S3 {info.s3_endpoint}")
-    _say(f'use it in this shell with: eval "$(kubevisor dev cluster up --run-dir {run_dir})"')
+    again = "kubevisor dev cluster up" + (f" --run-dir {run_dir}" if args.run_dir else "")
+    _say(f'point this shell at it with: eval "$({again})"')
     print("\n".join(info.export_lines()))
     return 0
 
 
 def _down(args: argparse.Namespace) -> int:
-    from kubevisor.devcluster.cluster import remove_run_dir
-    from kubevisor.devcluster.state import default_run_dir, load_state
+    from kubevisor.devcluster.state import default_run_dir
 
-    run_dir: Path = args.run_dir or default_run_dir()
+    return cluster_down(args.run_dir or default_run_dir())
+
+
+def cluster_down(run_dir: Path) -> int:
+    from kubevisor.cli.playground import stop_operator
+    from kubevisor.devcluster.cluster import remove_run_dir
+    from kubevisor.devcluster.state import load_state
+
+    stop_operator(run_dir)  # an operator started by `kubevisor dev up` must not outlive it
+
     info = load_state(run_dir)
     if info is None:
         _say(f"no dev cluster in {run_dir}")
@@ -92,9 +120,14 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from kubevisor.devcluster.state import default_run_dir, load_state
+    from kubevisor.devcluster.state import default_run_dir
 
-    run_dir: Path = args.run_dir or default_run_dir()
+    return cluster_status(args.run_dir or default_run_dir())
+
+
+def cluster_status(run_dir: Path) -> int:
+    from kubevisor.devcluster.state import load_state
+
     info = load_state(run_dir)
     if info is None:
         print(f"no dev cluster in {run_dir}")

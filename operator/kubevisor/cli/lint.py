@@ -1,4 +1,5 @@
-"""`kubevisor lint SOURCE`: check every definition of a Featurevisor project (spec §9)."""
+"""`kubevisor lint SOURCE`: check every definition (spec §9) of a Featurevisor project folder,
+or of every namespace in Kubernetes manifests."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import json
 import sys
 from typing import Any
 
-from kubevisor.core.definitions import Definitions
+from kubevisor.core.definitions import Definitions, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.project import load_project
+from kubevisor.sources.manifests import load_manifests
+from kubevisor.sources.project import is_project_folder, load_project
 
 SUCCESS_LINE = "✔ No lint errors found"
 
@@ -18,23 +20,43 @@ SUCCESS_LINE = "✔ No lint errors found"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "lint",
-        help="check the definitions of a Featurevisor project folder",
-        description="Check every definition like `featurevisor lint`; exit 1 on any error.",
+        help="check definitions (a Featurevisor project folder, or manifests)",
+        description="Check every definition like `featurevisor lint`; exit 1 on any error. "
+        "SOURCE is a Featurevisor project folder (it has featurevisor.config.js), or "
+        "Kubernetes manifest files or folders (each namespace is checked as one project).",
     )
-    parser.add_argument("source", metavar="SOURCE", help="a Featurevisor project folder")
+    parser.add_argument(
+        "source", metavar="SOURCE", help="a Featurevisor project folder, or manifests"
+    )
     parser.add_argument(
         "--json", action="store_true", help='print {"errors": [...]} instead of text'
     )
     parser.set_defaults(handler=run)
 
 
+def source_problems(source: str) -> list[Problem]:
+    """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
+    each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
+    if is_project_folder(source):
+        return lint(load_project(source))
+    manifests = load_manifests([source])
+    if not manifests.namespaces and not manifests.problems:
+        raise SourceError(
+            f"{source}: neither a Featurevisor project folder (no featurevisor.config.js) "
+            "nor manifests with kubevisor.io/v1alpha1 objects"
+        )
+    problems = list(manifests.problems)
+    for namespace in manifests.namespaces.values():
+        problems.extend(lint(namespace.definitions))
+    return problems
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        defs = load_project(args.source)
+        problems = source_problems(args.source)
     except SourceError as error:
         print(f"kubevisor lint: {error}", file=sys.stderr)
         return 1
-    problems = lint(defs)
     if args.json:
         print(json.dumps({"errors": [problem.as_json() for problem in problems]}, indent=2))
     else:

@@ -59,6 +59,10 @@ class DirectoryWatcher(DatafileLoader):
                 status = (base / name).stat()
             except FileNotFoundError:
                 continue
+            except OSError as error:  # e.g. the path of the file was given, not its directory
+                raise DatafileError(
+                    self.source, f"cannot read {name}: {error}; is this the mounted directory?"
+                ) from error
             version = (snapshot, name, status.st_ino, status.st_size, status.st_mtime_ns)
             if version == self._seen:
                 return None

@@ -127,14 +127,26 @@ class DatafileLoader(abc.ABC):
                 raw = self._fetch()
                 if raw is not None:
                     self._offer(raw)
-            except DatafileError as error:
-                # Report a persisting problem once, not at every tick.
-                if error.message != self._last_error:
-                    self._last_error = error.message
-                    self._on_error(error)
-                return error
+            except Exception as error:
+                # A loader thread that dies stops updates silently: every failure is reported.
+                failure = (
+                    error
+                    if isinstance(error, DatafileError)
+                    else DatafileError(self.source, f"unexpected error: {error!r}")
+                )
+                self._report(failure)
+                return failure
             self._last_error = None
             return None
+
+    def _report(self, error: DatafileError) -> None:
+        if error.message == self._last_error:  # a persisting problem is reported once
+            return
+        self._last_error = error.message
+        try:
+            self._on_error(error)
+        except Exception:
+            _log.exception("on_error callback failed for: %s", error)
 
     def _offer(self, raw: bytes) -> None:
         try:

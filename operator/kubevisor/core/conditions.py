@@ -233,6 +233,11 @@ def _compile_plain(condition: Mapping[str, Any]) -> Predicate:
     value = condition.get("value")
 
     if operator == "equals" or operator == "notEquals":
+        if isinstance(value, str) and "." not in attribute:
+            # Fast path: only a str equals a str (MISSING and None compare unequal).
+            if operator == "equals":
+                return lambda context: context.get(attribute) == value
+            return lambda context: context.get(attribute) != value
         equal = _equal_to(value)
         if operator == "equals":
             return lambda context: equal(get(context))
@@ -390,6 +395,9 @@ def _all_of(predicates: list[Predicate]) -> Predicate:
         return _always
     if len(predicates) == 1:
         return predicates[0]
+    if len(predicates) == 2:
+        first, second = predicates
+        return lambda context: first(context) and second(context)
     return lambda context: all(predicate(context) for predicate in predicates)
 
 
@@ -398,6 +406,9 @@ def _any_of(predicates: list[Predicate]) -> Predicate:
         return _never
     if len(predicates) == 1:
         return predicates[0]
+    if len(predicates) == 2:
+        first, second = predicates
+        return lambda context: first(context) or second(context)
     return lambda context: any(predicate(context) for predicate in predicates)
 
 
@@ -455,18 +466,12 @@ SegmentLookup = Callable[[str], "Predicate | None"]
 def compile_segments(expression: Any, segment: SegmentLookup) -> Predicate:
     """Compile a segment expression (`"*"`, key, list, and/or/not) to a predicate (§3.6).
 
-    Segment keys are resolved when the predicate runs, so segments may be compiled lazily.
+    `segment(key)` is asked once per key while compiling; unknown segments match nothing.
     """
     if isinstance(expression, str):
         if expression == "*":
             return _always
-        key = expression
-
-        def segment_matches(context: Context) -> bool:
-            predicate = segment(key)
-            return predicate is not None and predicate(context)
-
-        return segment_matches
+        return segment(expression) or _never
     if isinstance(expression, dict):
         for combinator, combine in _COMBINATORS:
             items = expression.get(combinator)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from kubevisor.core.jsnumber import format_number
@@ -97,6 +98,9 @@ def js_string(value: Any) -> str:
 
 
 def _quote(text: str) -> str:
+    if text.isascii() or not _SURROGATE.search(text):
+        return _encode_string(text)
+
     def escape(match: re.Match[str]) -> str:
         char = match.group()
         return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
@@ -104,64 +108,78 @@ def _quote(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
 
 
-def _write(value: Any, out: list[str], indent: str | None, depth: str) -> None:
-    if value is None or value is True or value is False:
-        out.append("null" if value is None else ("true" if value else "false"))
-    elif isinstance(value, str):
-        out.append(_quote(value))
-    elif isinstance(value, (int, float)):
-        out.append(js_number_text(value) if math.isfinite(value) else "null")
-    elif isinstance(value, dict):
-        items = js_key_order(value)
-        if not items:
-            out.append("{}")
-            return
-        inner = None if indent is None else depth + indent
-        out.append("{")
-        for position, (key, item) in enumerate(items.items()):
-            if position:
-                out.append(",")
-            if inner is not None:
-                out.append("\n" + inner)
-            out.append(_quote(str(key)))
-            out.append(":" if inner is None else ": ")
-            _write(item, out, indent, inner or "")
-        if inner is not None:
-            out.append("\n" + depth)
-        out.append("}")
-    elif isinstance(value, (list, tuple)):
+def _compact(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is dict:
+        return (
+            "{"
+            + ",".join(
+                [_quote(key) + ":" + _compact(item) for key, item in js_key_order(value).items()]
+            )
+            + "}"
+        )
+    if kind is list or kind is tuple:
+        return "[" + ",".join([_compact(item) for item in value]) + "]"
+    return _scalar(value)
+
+
+def _pretty(value: Any, pad: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is dict:
         if not value:
-            out.append("[]")
-            return
-        inner = None if indent is None else depth + indent
-        out.append("[")
-        for position, item in enumerate(value):
-            if position:
-                out.append(",")
-            if inner is not None:
-                out.append("\n" + inner)
-            _write(item, out, indent, inner or "")
-        if inner is not None:
-            out.append("\n" + depth)
-        out.append("]")
-    else:
-        raise TypeError(f"not a JSON value: {type(value).__name__}")
+            return "{}"
+        inner = pad + "  "
+        members = [
+            _quote(key) + ": " + _pretty(item, inner) for key, item in js_key_order(value).items()
+        ]
+        return "{\n" + inner + (",\n" + inner).join(members) + "\n" + pad + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        items = [_pretty(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + pad + "]"
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        if type(value) is int and -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
+            return int.__repr__(value)
+        return js_number_text(value) if math.isfinite(value) else "null"
+    if isinstance(value, str):  # a str subclass
+        return _quote(str(value))
+    if isinstance(value, dict):
+        return _compact(dict(value))
+    if isinstance(value, (list, tuple)):
+        return _compact(list(value))
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
 def dumps_exact(value: Any, pretty: bool = False) -> str:
     """The exact writer (no fast path); `dumps` uses it when the fast path may differ."""
-    out: list[str] = []
-    _write(value, out, "  " if pretty else None, "")
-    return "".join(out)
+    return _pretty(value, "") if pretty else _compact(value)
 
 
 def dumps(value: Any, pretty: bool = False) -> str:
     """`JSON.stringify(value)` (compact) or `JSON.stringify(value, null, 2)` (pretty)."""
+    if pretty:
+        # Python's own indenting encoder is pure Python and slower than the exact writer.
+        return _pretty(value, "")
+    if type(value) is list and all(type(item) is str for item in value):
+        return "[" + ",".join([_quote(item) for item in value]) + "]"  # segment lists: common
     try:
-        if pretty:
-            text = json.dumps(value, ensure_ascii=False, indent=2, separators=(",", ": "))
-        else:
-            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return dumps_exact(value, pretty)
     if _may_differ(text):

@@ -42,10 +42,11 @@ def tag_selector() -> Node:
 
 def config_map_output() -> Node:
     return obj(
-        "Publish the datafile to a ConfigMap in this namespace (and copies in others).",
+        "The ConfigMap the datafile is published to (always; these fields only adjust it): "
+        "one in this namespace, plus copies in other namespaces.",
         {
             "name": string(
-                "Name of the ConfigMap (a DNS subdomain).",
+                "Name of the ConfigMap (a DNS subdomain); defaults to the Datafile's name.",
                 pattern=DNS_SUBDOMAIN_PATTERN,
                 min_length=1,
                 max_length=253,
@@ -63,7 +64,6 @@ def config_map_output() -> Node:
                 list_type="set",
             ),
         },
-        required=["name"],
     )
 
 

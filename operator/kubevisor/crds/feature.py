@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kubevisor.crds.common import (
-    KEY_PATTERN,
     archived_field,
     conditions_field,
     description_field,
@@ -71,13 +70,12 @@ def variation() -> Node:
     )
 
 
-def traffic_rule() -> Node:
+def traffic_rule(description: str = "One rule.") -> Node:
     return obj(
-        "One rollout rule; the first rule whose segments match decides.",
+        description,
         {
             "key": string(
                 "Rule key, unique within its list; keeps allocations stable across edits.",
-                pattern=KEY_PATTERN,
                 min_length=1,
                 max_length=253,
             ),
@@ -101,7 +99,7 @@ def traffic_rule() -> Node:
 
 def rule_list() -> Node:
     return array(
-        "Rules evaluated in order; keys are unique within the list.",
+        "Environments mode: the rules of one environment, in order; keys are unique.",
         traffic_rule(),
         min_items=1,
         max_items=1000,
@@ -110,10 +108,9 @@ def rule_list() -> Node:
     )
 
 
-def force_entry() -> Node:
+def force_entry(description: str = "One force entry.") -> Node:
     return obj(
-        "A forced decision for matching users, for testing and QA; exactly one of segments "
-        "or conditions.",
+        description,
         {
             "segments": segments_field("Who is forced."),
             "conditions": conditions_field("Who is forced."),
@@ -126,7 +123,9 @@ def force_entry() -> Node:
 
 
 def force_list() -> Node:
-    return array("Force entries; the first match wins.", force_entry(), max_items=1000)
+    return array(
+        "Environments mode: the force entries of one environment.", force_entry(), max_items=1000
+    )
 
 
 def expose_value() -> Node:
@@ -201,13 +200,17 @@ def feature_spec() -> Node:
                 "Variation served while the feature is disabled; must be one of the variations."
             ),
             "rules": union(
-                "Rollout rules. " + ENVIRONMENT_NOTE.format(shape="rule list"),
-                items=traffic_rule(),
+                "Rollout rules, evaluated in order: the first rule whose segments match decides "
+                "(percentage, variation, variables). " + ENVIRONMENT_NOTE.format(shape="rule list"),
+                items=traffic_rule("No-environments mode: one rule."),
                 values=rule_list(),
             ),
             "force": union(
-                "Forced decisions. " + ENVIRONMENT_NOTE.format(shape="force list"),
-                items=force_entry(),
+                "Forced decisions for matching users (testing, QA); the first match wins. Each "
+                "entry "
+                "has exactly one of segments or conditions. "
+                + ENVIRONMENT_NOTE.format(shape="force list"),
+                items=force_entry("No-environments mode: one force entry."),
                 values=force_list(),
             ),
             "expose": union(

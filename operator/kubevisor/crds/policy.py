@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubevisor.crds.condition_cel import MAX_DEPTH, conditions_ok, segments_ok
 from kubevisor.crds.kinds import GROUP, VERSION
 from kubevisor.crds.openapi import Node
 
@@ -27,6 +28,11 @@ def is_one_of(value: str, *types: str) -> str:
     """CEL: the dynamic value has one of these types (a list of types would not type-check)."""
     return "(" + " || ".join(f"type({value}) == {name}" for name in types) + ")"
 
+
+SEGMENTS_MESSAGE = (
+    '{field}: segments must be "*", a segment key, a list of expressions, or {{and|or|not: '
+    f"[...]}}}} (checked {MAX_DEPTH} levels deep)"
+)
 
 # Variables are evaluated lazily; each names a part of `object.spec` in one normal form.
 FEATURE_VARIABLES: list[tuple[str, str]] = [
@@ -100,8 +106,57 @@ FEATURE_CHECKS: list[Check] = [
         "spec.expose must be true/false or a tag list (per environment in environments mode)",
     ),
     Check(
-        f"variables.ruleLists.all(l, l.all(r, {is_one_of('r.segments', 'string', 'list', 'map')}))",
-        'spec.rules: segments must be "*", a segment key, a list or an and/or/not object',
+        f"variables.ruleLists.all(l, l.all(r, {segments_ok('r.segments')}))",
+        SEGMENTS_MESSAGE.format(field="spec.rules"),
+    ),
+    Check(
+        f"variables.forceLists.all(l, l.all(f, !has(f.segments) || {segments_ok('f.segments')}))",
+        SEGMENTS_MESSAGE.format(field="spec.force"),
+    ),
+]
+
+CONDITIONS_MESSAGE = (
+    "{field}: every condition needs a string attribute and a known operator (equals, notEquals, "
+    "in, notIn, contains, startsWith, semverGreaterThan, matches, exists, includes...), "
+    "regexFlags only from gimsuy, and and/or/not take lists"
+    f" (checked {MAX_DEPTH} levels deep)"
+)
+
+OVERRIDES_MESSAGE = (
+    "{field}: override conditions need a string attribute and a known operator, and override "
+    'segments must be "*", a segment key, a list, or {{and|or|not: [...]}}'
+    f" (checked {MAX_DEPTH} levels deep)"
+)
+
+
+def _overrides_ok(holder: str) -> str:
+    """CEL: every conditional override under `holder.variableOverrides` has valid conditions."""
+    return (
+        f"!has({holder}.variableOverrides) || {holder}.variableOverrides.all(name, "
+        f"{holder}.variableOverrides[name].all(o, (!has(o.conditions) || "
+        f"{conditions_ok('o.conditions')}) && (!has(o.segments) || {segments_ok('o.segments')})))"
+    )
+
+
+FEATURE_CHECKS += [
+    Check(
+        "variables.forceLists.all(l, l.all(f, !has(f.conditions) || "
+        f"{conditions_ok('f.conditions')}))",
+        CONDITIONS_MESSAGE.format(field="spec.force"),
+    ),
+    Check(
+        f"!has(object.spec.variations) || object.spec.variations.all(v, {_overrides_ok('v')})",
+        OVERRIDES_MESSAGE.format(field="spec.variations[].variableOverrides"),
+    ),
+    Check(
+        f"variables.ruleLists.all(l, l.all(r, {_overrides_ok('r')}))",
+        OVERRIDES_MESSAGE.format(field="spec.rules[].variableOverrides"),
+    ),
+]
+
+SEGMENT_CHECKS: list[Check] = [
+    Check(
+        conditions_ok("object.spec.conditions"), CONDITIONS_MESSAGE.format(field="spec.conditions")
     ),
 ]
 
@@ -170,7 +225,10 @@ def policy_objects() -> list[Node]:
     """The admission policies and their bindings, in a fixed order."""
     feature = f"features.{GROUP}"
     datafile = f"datafiles.{GROUP}"
+    segment = f"segments.{GROUP}"
     return [
+        _policy(segment, "segments", [], SEGMENT_CHECKS),
+        _binding(segment),
         _policy(feature, "features", FEATURE_VARIABLES, FEATURE_CHECKS),
         _binding(feature),
         _policy(datafile, "datafiles", [], DATAFILE_CHECKS),

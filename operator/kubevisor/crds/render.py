@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from kubevisor.crds import crd_objects, policy_objects
 from kubevisor.crds.kinds import KINDS, KindInfo
 from kubevisor.crds.openapi import Node
 
@@ -46,11 +47,22 @@ def rendered_files(crds: list[Node], policies: list[Node]) -> dict[str, str]:
     return files
 
 
-def write_files(out_dir: Path, crds: list[Node], policies: list[Node]) -> list[Path]:
+def write_files(out_dir: Path) -> list[Path]:
+    """Write every generated file into `out_dir`; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in rendered_files(crds, policies).items():
+    for name, text in generated_files().items():
         path = out_dir / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def generated_files() -> dict[str, str]:
+    """Every file of `crds/`, generated afresh: file name to YAML text."""
+    return rendered_files(crd_objects(), policy_objects())
+
+
+def generated_stream() -> str:
+    """All generated documents as one YAML stream, for `kubectl apply -f -`."""
+    return "---\n".join(generated_files().values())

@@ -4,7 +4,6 @@ S3 server, in one run directory, on free loopback ports."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from kubevisor.devcluster.kubeconfig import render_kubeconfig
 from kubevisor.devcluster.pki import write_pki
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.process import ServerProcess
-from kubevisor.devcluster.state import ClusterInfo
+from kubevisor.devcluster.state import ClusterInfo, remove_files
 
 ETCD_TIMEOUT = 30.0
 APISERVER_TIMEOUT = 90.0
@@ -48,7 +47,8 @@ class Cluster:
         self.weed = weed
         self.die_with_parent = die_with_parent
         self._processes: list[ServerProcess] = []
-        self._launches: dict[str, tuple[list[str], dict[str, str] | None]] = {}
+        self._leftover_files: tuple[Path, ...] = ()
+        self._launches: dict[str, list[str]] = {}
         """How each server was started, so a test can stop one and start it again."""
         self._s3_port = 0
         self.info: ClusterInfo | None = None
@@ -77,12 +77,15 @@ class Cluster:
         """Stop every server this object started, the last started first."""
         while self._processes:
             self._processes.pop().stop()
+        remove_files(self._leftover_files)
 
     def stop_server(self, name: str) -> None:
         """Stop one server (tests of outages: `weed` is the S3 server)."""
         for process in [p for p in self._processes if p.name == name]:
             process.stop()
             self._processes.remove(process)
+        if name == "weed":  # its unix sockets can outlive it and would block a restart
+            remove_files(self._leftover_files)
 
     def start_server(self, name: str) -> None:
         """Start a server stopped by `stop_server` again, same command and data; only the S3
@@ -91,8 +94,7 @@ class Cluster:
             raise ValueError(f"start_server: only 'weed' can be restarted, not {name!r}")
         if any(p.name == name for p in self._processes):
             return
-        argv, env = self._launches[name]
-        process = self._spawn(name, argv, env)
+        process = self._spawn(name, self._launches[name])
         process.wait_ready(lambda: s3.s3_answering(self._s3_port), S3_TIMEOUT)
 
     def _start(self) -> ClusterInfo:
@@ -119,6 +121,8 @@ class Cluster:
                 peer_port=peer_port,
             ),
         )
+        other_weed_ports = dict(zip(s3.WEED_PORT_FLAGS, weed_ports, strict=True))
+        self._leftover_files = s3.grpc_socket_files(other_weed_ports)
         weed_process = self._spawn(
             "weed",
             s3.weed_argv(
@@ -126,10 +130,8 @@ class Cluster:
                 data_dir=run / "s3",
                 config_file=config_file,
                 s3_port=s3_port,
-                other_ports=dict(zip(s3.WEED_PORT_FLAGS, weed_ports, strict=True)),
+                other_ports=other_weed_ports,
             ),
-            # weed puts its gRPC unix sockets in the temp dir: keep them in the run dir.
-            env={**os.environ, "TMPDIR": str(run / "s3")},
         )
         etcd_process.wait_ready(lambda: etcd.etcd_healthy(etcd_port), ETCD_TIMEOUT)
 
@@ -181,20 +183,18 @@ class Cluster:
             s3_secret_key=credentials.secret_key,
             s3_region=s3.REGION,
             processes=tuple(p.record for p in self._processes),
+            leftover_files=self._leftover_files,
         )
 
-    def _spawn(
-        self, name: str, argv: list[str], env: dict[str, str] | None = None
-    ) -> ServerProcess:
+    def _spawn(self, name: str, argv: list[str]) -> ServerProcess:
         process = ServerProcess(
             name,
             argv,
             self.run_dir / f"{name}.log",
             die_with_parent=self.die_with_parent,
-            env=env,
         )
         self._processes.append(process)
-        self._launches[name] = (argv, env)
+        self._launches[name] = argv
         return process
 
 

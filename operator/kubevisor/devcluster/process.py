@@ -72,7 +72,6 @@ class ServerProcess:
         log_path: Path,
         *,
         die_with_parent: bool,
-        env: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.log_path = log_path
@@ -85,7 +84,6 @@ class ServerProcess:
                 # Its own process group: stopping it signals the group, children included.
                 start_new_session=True,
                 preexec_fn=_die_with_parent if die_with_parent else None,
-                env=env,
             )
         ticks = process_start_ticks(self._popen.pid)
         self.record = ProcessRecord(name, self._popen.pid, ticks if ticks is not None else -1)

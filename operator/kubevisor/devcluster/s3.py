@@ -94,6 +94,19 @@ def weed_argv(
     return argv
 
 
+def grpc_socket_files(other_ports: dict[str, int]) -> tuple[Path, ...]:
+    """The unix sockets `weed mini` opens beside each gRPC port.
+
+    They always go to /tmp (TMPDIR is ignored) and some outlive a clean shutdown, so whoever
+    stops the server removes them; the port in each name makes them this run's own.
+    """
+    return tuple(
+        Path(f"/tmp/seaweedfs-{flag.split('.')[0]}-grpc-{port}.sock")
+        for flag, port in sorted(other_ports.items())
+        if flag.endswith(".grpc")
+    )
+
+
 def s3_answering(port: int) -> bool:
     """The S3 port answers HTTP: 403 for an anonymous request once auth is on."""
     return http_status(f"http://{LOOPBACK}:{port}/") in (200, 403)

@@ -29,6 +29,8 @@ class ClusterInfo:
     s3_secret_key: str
     s3_region: str
     processes: tuple[ProcessRecord, ...]
+    leftover_files: tuple[Path, ...] = ()
+    """Files outside the run dir that the servers leave behind, removed on stop."""
 
     @property
     def state_file(self) -> Path:
@@ -55,6 +57,7 @@ class ClusterInfo:
         """Stop every process, the last started first."""
         for record in reversed(self.processes):
             record.stop()
+        remove_files(self.leftover_files)
 
     def kubectl(self, *args: str, stdin: str | None = None) -> str:
         """Run the installed kubectl against this cluster and return its stdout."""
@@ -80,6 +83,7 @@ class ClusterInfo:
             "processes": [
                 {"name": r.name, "pid": r.pid, "start_ticks": r.start_ticks} for r in self.processes
             ],
+            "leftover_files": [str(path) for path in self.leftover_files],
         }
         return json.dumps(data, indent=2) + "\n"
 
@@ -98,6 +102,7 @@ class ClusterInfo:
                 ProcessRecord(p["name"], int(p["pid"]), int(p["start_ticks"]))
                 for p in data["processes"]
             ),
+            leftover_files=tuple(Path(path) for path in data.get("leftover_files", [])),
         )
 
     def save(self) -> None:
@@ -121,3 +126,8 @@ def default_run_dir() -> Path:
         return Path(runtime) / "kubevisor" / "dev"
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "kubevisor" / "dev"
+
+
+def remove_files(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

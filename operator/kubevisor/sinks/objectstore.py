@@ -9,8 +9,10 @@ The revision object is written first, the polled one last: each put is atomic, s
 the old or the new datafile, never a mix, and every published revision stays for rollback.
 
 Credentials come from a dict (the operator reads it from the Datafile's credentials Secret),
-with the process environment as fallback for each key, so workload identity (IRSA, GKE, Azure)
-works with no Secret at all. Keys per scheme:
+with the process environment as fallback for each key below. The Datafile's
+`spec.objectStore.endpoint` and `region` win over both. Beyond these keys, obstore itself reads
+its environment variables (per its documentation), e.g. the web identity token of IRSA or GKE
+workload identity, so a Secret is optional. Keys per scheme:
 
 - s3: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`,
   `AWS_ENDPOINT_URL` (S3-compatible servers; `http://` is allowed), `AWS_REGION`.
@@ -23,7 +25,8 @@ works with no Secret at all. Keys per scheme:
 - file: none.
 
 Keys of other schemes are ignored (one Secret may serve several stores); an unknown key with
-the scheme's own prefix is an error, since it is most likely a typo.
+the scheme's own prefix is an error, since it is most likely a typo. Tested here against an S3
+server (SeaweedFS) and local files; gs:// and az:// are built the same way but not exercised.
 """
 
 from __future__ import annotations
@@ -135,11 +138,17 @@ def open_object_store(
     url: str,
     credentials: Mapping[str, str] | None = None,
     *,
+    endpoint: str | None = None,
+    region: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ObjectStoreLocation | ObjectStoreConfigError:
     """Parse `s3://bucket/prefix`, `gs://bucket/prefix`, `az://container/prefix` or
     `file:///absolute/path` and open the store with `credentials` (falling back to `environ`,
-    by default the process environment)."""
+    by default the process environment).
+
+    `endpoint` and `region` are the Datafile's `spec.objectStore` settings; when given they win
+    over the same settings in the credentials (S3-compatible servers, emulators).
+    """
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme not in _CREDENTIAL_KEYS:
@@ -151,6 +160,10 @@ def open_object_store(
     config = _store_config(scheme, credentials or {}, os.environ if environ is None else environ)
     if isinstance(config, str):
         return ObjectStoreConfigError(url, config)
+    if endpoint:
+        config["base_url" if scheme == "gs" else "endpoint"] = endpoint
+    if region and scheme == "s3":
+        config["region"] = region
     bucket, prefix = parts.netloc, parts.path.strip("/")
     try:
         if scheme == "file":

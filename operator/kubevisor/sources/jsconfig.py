@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kubevisor.sources.errors import SourceError
+from kubevisor.sources.jsliteral import parse_literal_config
 
 CONFIG_FILE_NAME = "featurevisor.config.js"
 
@@ -30,7 +31,21 @@ process.stdout.write(JSON.stringify(config === undefined ? null : config, (key, 
 
 
 def evaluate_config(config_path: Path) -> dict[str, Any]:
-    """The object `featurevisor.config.js` exports, as JSON-like data."""
+    """The object `featurevisor.config.js` exports, as JSON-like data.
+
+    A plain `module.exports = {...}` literal is read directly; anything else runs in Node.
+    """
+    try:
+        literal = parse_literal_config(config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        literal = None
+    if literal is not None:
+        return literal
+    return evaluate_with_node(config_path)
+
+
+def evaluate_with_node(config_path: Path) -> dict[str, Any]:
+    """The object `featurevisor.config.js` exports, as Node evaluates it."""
     try:
         completed = subprocess.run(
             ["node", "-e", _PRINT_CONFIG, str(config_path.resolve())],

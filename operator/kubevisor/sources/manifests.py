@@ -18,7 +18,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,7 +211,13 @@ class _Object:
 
     @property
     def origin(self) -> str:
+        """Where the definition came from, as `Definitions.origins` records it."""
         return f"{self.kind} {self.namespace}/{self.name} ({self.place.file})"
+
+    @property
+    def where(self) -> str:
+        """The origin with the document (and list item) in the file, for problems."""
+        return f"{self.kind} {self.namespace}/{self.name} ({self.place.describe()})"
 
 
 class _Reader:
@@ -337,18 +343,19 @@ def load_manifests(
 
 
 def load_objects(
-    objects: Iterable[dict[str, JSON]],
+    objects: Iterable[Mapping[str, JSON]],
     *,
     source: str = "cluster",
     namespace: str = DEFAULT_NAMESPACE,
 ) -> ManifestSet:
-    """The same as `load_manifests` for objects already parsed (e.g. listed from the cluster).
+    """Objects as the API server returns them (the operator's watch cache), not files.
 
-    `source` names where they came from in origins and problems.
+    The same reading as `load_manifests`; `source` names where they came from in origins and
+    problems, `namespace` is the default for objects without one.
     """
     reader = _Reader(namespace)
-    for index, value in enumerate(objects):
-        reader.read_object(value, _Place(source, index))
+    for position, value in enumerate(objects):
+        reader.read_object(dict(value), _Place(source, position))
     return assemble(reader.objects, reader.problems)
 
 
@@ -385,7 +392,7 @@ def _namespace(
                     path="spec.key",
                     message=f"the key is used by two objects: {first} and {obj.origin}",
                     hint="keys must be unique per kind in a namespace; rename one of them",
-                    origin=obj.origin,
+                    origin=obj.where,
                 )
             )
             continue
@@ -431,7 +438,7 @@ def _unique_objects(objects: list[_Object], problems: list[Problem]) -> list[_Ob
                         f"{obj.place.describe()}"
                     ),
                     hint="keep one of them; kubectl would let the last one win",
-                    origin=obj.origin,
+                    origin=obj.where,
                 )
             )
             continue
@@ -468,7 +475,7 @@ def _datafiles(objects: list[_Object], problems: list[Problem]) -> list[Datafile
 
 def _datafile_problem(obj: _Object, path: str, message: str, hint: str = "") -> Problem:
     return Problem(
-        kind=Kind.TARGET, key=obj.name, path=path, message=message, hint=hint, origin=obj.origin
+        kind=Kind.TARGET, key=obj.name, path=path, message=message, hint=hint, origin=obj.where
     )
 
 

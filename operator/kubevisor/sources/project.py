@@ -227,19 +227,47 @@ def read_definition(path: Path, parse: Callable[[str, str], JSON]) -> dict[str, 
     return value
 
 
+@dataclass(frozen=True)
+class EntityFile:
+    """One definition file of a project, in listing order."""
+
+    kind: Kind
+    key: str
+    path: Path
+
+
+def list_entities(layout: ProjectLayout) -> list[EntityFile]:
+    """Every definition file of the project, kind by kind, each kind in listing order."""
+    extension = layout.extension
+    namespace_character = layout.config.namespace_character
+    return [
+        EntityFile(kind, entity_key(directory, path, extension, namespace_character), path)
+        for kind, directory in layout.entity_directories.items()
+        for path in list_entity_files(directory, extension)
+    ]
+
+
+def read_entities(layout: ProjectLayout, entities: list[EntityFile]) -> list[dict[str, JSON]]:
+    """The parsed definitions of `entities`, in the same order."""
+    parse = parser_for(layout.extension)
+    return [read_definition(entity.path, parse) for entity in entities]
+
+
+def assemble(
+    layout: ProjectLayout, entities: list[EntityFile], values: list[dict[str, JSON]]
+) -> Definitions:
+    """`Definitions` from listed entities and their parsed values."""
+    definitions = Definitions(config=layout.config)
+    for entity, value in zip(entities, values, strict=True):
+        definitions.of_kind(entity.kind)[entity.key] = value
+        definitions.origins[(entity.kind, entity.key)] = str(entity.path)
+    return definitions
+
+
 def load_layout(layout: ProjectLayout) -> Definitions:
     """All definitions of a project whose layout is already known."""
-    definitions = Definitions(config=layout.config)
-    extension = layout.extension
-    parse = parser_for(extension)
-    namespace_character = layout.config.namespace_character
-    for kind, directory in layout.entity_directories.items():
-        entities = definitions.of_kind(kind)
-        for file_path in list_entity_files(directory, extension):
-            key = entity_key(directory, file_path, extension, namespace_character)
-            entities[key] = read_definition(file_path, parse)
-            definitions.origins[(kind, key)] = str(file_path)
-    return definitions
+    entities = list_entities(layout)
+    return assemble(layout, entities, read_entities(layout, entities))
 
 
 def load_project(path: str | os.PathLike[str]) -> Definitions:

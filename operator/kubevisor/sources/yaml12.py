@@ -88,7 +88,7 @@ def resolve_plain(text: str) -> JSON:
     return text
 
 
-def _tagged_scalar(node: yaml.ScalarNode, path: str) -> JSON:
+def _tagged_scalar(node: yaml.Node, path: str) -> JSON:
     tag = node.tag
     if tag == _STR_TAG:
         return node.value
@@ -125,31 +125,52 @@ def _key_identity(value: JSON) -> tuple[str, JSON]:
     return (type(value).__name__, value)
 
 
+_ScalarNode = yaml.ScalarNode
+_SequenceNode = yaml.SequenceNode
+_DIGITS = frozenset("0123456789")
+
+
 def _construct(node: yaml.Node, path: str) -> JSON:
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _PLAIN:
+    kind = type(node)
+    if kind is _ScalarNode:
+        tag = node.tag
+        if tag == _PLAIN:
             return resolve_plain(node.value)
+        if tag == _STR_TAG:
+            return node.value
         return _tagged_scalar(node, path)
-    if isinstance(node, yaml.SequenceNode):
+    if kind is _SequenceNode:
         return [_construct(item, path) for item in node.value]
     result: dict[str, JSON] = {}
-    seen: set[tuple[str, JSON]] = set()
+    integer_like = False
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+        if type(key_node) is not _ScalarNode:
             raise SourceError(
                 f"{path}: line {key_node.start_mark.line + 1}: "
                 "mapping keys must be plain values, not lists or maps"
             )
-        key_value = _construct(key_node, path)
-        identity = _key_identity(key_value)
+        quoted = key_node.tag == _STR_TAG
+        key = key_node.value if quoted else _key_text(_construct(key_node, path))
+        if key[:1] in _DIGITS:
+            integer_like = True
+        result[key] = _construct(value_node, path)
+    if len(result) != len(node.value):
+        _check_duplicates(node, path)
+    return js_key_order(result) if integer_like else result
+
+
+def _check_duplicates(node: yaml.Node, path: str) -> None:
+    """Keys equal as parsed values are an error (upstream compares with `===`); keys that only
+    print the same (`1` and `"1"`) are allowed, the later one wins as in JavaScript."""
+    seen: set[tuple[str, JSON]] = set()
+    for key_node, _ in node.value:
+        identity = _key_identity(_construct(key_node, path))
         if identity in seen:
             raise SourceError(
                 f"{path}: line {key_node.start_mark.line + 1}: duplicate key "
                 f"{key_node.value!r}; remove one of them"
             )
         seen.add(identity)
-        result[_key_text(key_value)] = _construct(value_node, path)
-    return js_key_order(result)
 
 
 def load_yaml(text: str, path: str) -> JSON:

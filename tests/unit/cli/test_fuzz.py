@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kubevisor.cli import main
+from kubevisor.core.build import build_project
 from kubevisor.core.definitions import Definitions, Kind, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.project import load_project
@@ -113,6 +114,39 @@ def test_lint_returns_problems_for_any_malformed_definition(defs: Definitions) -
         json.dumps(problem.as_json())
 
 
+# Plausible values: names and numbers from the projects, so more edits still lint clean.
+plausible = (
+    vocabulary
+    | st.integers(0, 100)
+    | st.booleans()
+    | st.sampled_from(["checkout", "banner", "promoA", "dach", "netherlands", "web", "", None])
+    | st.lists(vocabulary, max_size=2)
+)
+
+
+@st.composite
+def nearly_valid_definitions(draw: st.DrawFn) -> Definitions:
+    defs = copy.deepcopy(BASELINES[draw(st.sampled_from(sorted(BASELINES)))])
+    kind = draw(st.sampled_from([k for k in Kind if defs.of_kind(k)]))
+    definitions = defs.of_kind(kind)
+    key = draw(st.sampled_from(sorted(definitions)))
+    path = draw(st.sampled_from(all_paths(definitions[key])))
+    action = draw(st.sampled_from(["replace", "delete", "insert"]))
+    apply_edit(definitions, key, path, action, draw(plausible), draw(vocabulary))
+    return defs
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nearly_valid_definitions())
+def test_what_lint_accepts_the_build_can_build(defs: Definitions) -> None:
+    if lint(defs):
+        return
+    environments = defs.config.environments
+    states = {env: {"features": {}} for env in (environments if environments else [None])}
+    output = build_project(defs, states=states, current_revision="0")
+    assert output.files
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(list(Kind)), json_values)
 def test_lint_survives_any_value_as_a_whole_definition(kind: Kind, value: Any) -> None:
@@ -147,7 +181,7 @@ def _finite(value: Any) -> bool:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     file_name=st.sampled_from(
@@ -199,7 +233,7 @@ def lint_then_build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
 def test_cli_build_exits_cleanly_on_malformed_files(
@@ -218,13 +252,8 @@ def test_cli_build_exits_cleanly_on_malformed_files(
         target.write_bytes(original)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/build.py (builder) does not run lint first yet; add "
-    "`kubevisor.cli.lint.refuse_invalid(defs, 'build')` there and remove this marker",
-)
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
 def test_cli_build_refuses_what_lint_rejects(

@@ -12,40 +12,7 @@ import pytest
 from kubevisor.client import DatafileError, DatafileUnavailable, DirectoryWatcher
 
 from .datafiles import datafile_bytes
-
-
-class KubeletVolume:
-    """Writes a ConfigMap volume like the kubelet's atomic writer: timestamped directory,
-    `..data` symlink renamed over the old one, user-visible names linked through `..data`."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._generation = 0
-
-    def publish(self, files: dict[str, bytes]) -> None:
-        self._generation += 1
-        snapshot = f"..2026_11_27_20_00_00.{self._generation:03d}"
-        (self.root / snapshot).mkdir()
-        for name, content in files.items():
-            (self.root / snapshot / name).write_bytes(content)
-        previous = self._snapshot()
-        os.symlink(snapshot, self.root / "..data_tmp")
-        os.rename(self.root / "..data_tmp", self.root / "..data")  # the atomic swap
-        for name in files:
-            link = self.root / name
-            if not link.is_symlink():
-                os.symlink(f"..data/{name}", link)
-        for link in self.root.iterdir():  # keys no longer in the ConfigMap lose their link
-            if not link.name.startswith("..") and link.name not in files:
-                link.unlink()
-        if previous is not None:
-            for old in (self.root / previous).iterdir():
-                old.unlink()
-            (self.root / previous).rmdir()
-
-    def _snapshot(self) -> str | None:
-        link = self.root / "..data"
-        return os.readlink(link) if link.is_symlink() else None
+from .kubelet import KubeletVolume
 
 
 class Recorder:
@@ -188,3 +155,33 @@ def test_background_thread_follows_swaps(volume: KubeletVolume, recorder: Record
         volume.publish({"datafile.json": datafile_bytes("2")})
         assert recorder.delivered.wait(10)
     assert recorder.revisions() == ["1", "2"]
+
+
+def test_path_of_the_file_instead_of_the_directory_is_reported(
+    volume: KubeletVolume, recorder: Recorder
+) -> None:
+    volume.publish({"datafile.json": datafile_bytes("1")})
+    watcher = DirectoryWatcher(
+        volume.root / "datafile.json", recorder.callback, on_error=recorder.errors.append
+    )
+    with pytest.raises(DatafileUnavailable, match="is this the mounted directory"):
+        watcher.load()
+
+
+def test_failing_error_callback_does_not_stop_the_thread(
+    volume: KubeletVolume, recorder: Recorder
+) -> None:
+    called = threading.Event()
+
+    def broken_on_error(error: DatafileError) -> None:
+        called.set()
+        raise RuntimeError("logging is broken")
+
+    watcher = DirectoryWatcher(
+        volume.root, recorder.callback, interval=0.01, on_error=broken_on_error
+    )
+    with watcher:
+        assert called.wait(10)  # no datafile yet: the thread reported it, and on_error raised
+        volume.publish({"datafile.json": datafile_bytes("1")})
+        assert recorder.delivered.wait(10)
+    assert recorder.revisions() == ["1"]

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from featurevisor.evaluation_data_provider import _InstanceEvaluationDataProvider
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kubevisor.core.conditions import (
     MISSING,
     compare_versions,
@@ -248,3 +250,87 @@ def test_regex_pattern_is_python_syntax() -> None:
     # A documented portability limit: patterns are compiled by Python's `re`.
     assert re.compile("(?P<n>a)")
     assert matches(cond("v", "matches", "(?P<n>a)"), {"v": "a"}) is True
+
+
+OPERATORS = [
+    "equals", "notEquals", "exists", "notExists", "greaterThan", "greaterThanOrEquals",
+    "lessThan", "lessThanOrEquals", "contains", "notContains", "startsWith", "endsWith",
+    "semverEquals", "semverNotEquals", "semverGreaterThan", "semverGreaterThanOrEquals",
+    "semverLessThan", "semverLessThanOrEquals", "before", "after", "in", "notIn",
+    "includes", "notIncludes", "matches", "notMatches", "unknownOperator",
+]  # fmt: skip
+
+VERSIONS = ["1", "1.0", "v1.0", "1.0.0", "1.x", "1.2.3", "1.10", "2.0.0-beta", "2.0.0-beta.2", "x"]
+STRINGS = ["", "a", "ab", "^a", "(", "nl", "de"]
+DATES = ["2024-01-01", "2024-01-01T00:00:00Z", "2023-06-01T12:00:00+02:00", "2024-01-01T00:00:00"]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=10),
+    st.sampled_from(STRINGS),
+    st.sampled_from(VERSIONS),
+    st.sampled_from(DATES),
+)
+values = st.one_of(scalars, st.lists(scalars, max_size=3))
+plain_conditions = st.builds(
+    lambda attribute, operator, value, flags: {
+        "attribute": attribute,
+        "operator": operator,
+        **({} if value is MISSING else {"value": value}),
+        **({} if flags is None else {"regexFlags": flags}),
+    },
+    st.sampled_from(["v", "w", "o.v"]),
+    st.sampled_from(OPERATORS),
+    st.one_of(st.just(MISSING), values),
+    st.one_of(st.none(), st.sampled_from(["", "i", "g", "ms", "x"])),
+)
+expressions = st.recursive(
+    st.one_of(plain_conditions, st.sampled_from(["*", "nope"])),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.builds(
+            lambda k, items: {k: items},
+            st.sampled_from(["and", "or", "not"]),
+            st.lists(children, max_size=3),
+        ),
+    ),
+    max_leaves=6,
+)
+condition_contexts = st.fixed_dictionaries(
+    {},
+    optional={
+        "v": values,
+        "w": values,
+        "o": st.one_of(st.fixed_dictionaries({}, optional={"v": values}), scalars),
+    },
+)
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(conditions=expressions, context=condition_contexts)
+def test_random_conditions_match_the_official_sdk(conditions: Any, context: dict[str, Any]) -> None:
+    assert matches(conditions, context) is official_matches(conditions, context)
+
+
+REPRESENTATIVES: list[Any] = [
+    MISSING, None, True, False, 0, 1, 1.0, 2.5, -3, "1", *STRINGS, *VERSIONS, *DATES,
+    ["a", 1], ["1.0", None], [], {"v": 1},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("attribute", ["v", "o.v"])
+@pytest.mark.parametrize("operator", OPERATORS)
+def test_every_operator_value_and_context_pair_matches_the_official_sdk(
+    operator: str, attribute: str
+) -> None:
+    disagreements = []
+    for value in REPRESENTATIVES:
+        condition = cond(attribute, operator, value)
+        for actual in REPRESENTATIVES:
+            context: dict[str, Any] = {} if actual is MISSING else {"v": actual}
+            if attribute == "o.v":
+                context = {"o": context}
+            if matches(condition, context) is not official_matches(condition, context):
+                disagreements.append((value, actual))
+    assert disagreements == []

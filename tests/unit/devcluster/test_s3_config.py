@@ -7,6 +7,7 @@ import pytest
 from kubevisor.devcluster.s3 import (
     WEED_PORT_FLAGS,
     S3Credentials,
+    grpc_socket_files,
     identities_config,
     weed_argv,
 )
@@ -51,3 +52,11 @@ def test_weed_argv_refuses_a_missing_port() -> None:
             s3_port=1,
             other_ports={},
         )
+
+
+def test_grpc_socket_files_are_named_by_the_grpc_ports_only() -> None:
+    ports = {"master.port": 1, "master.port.grpc": 2, "filer.port.grpc": 3}
+    assert grpc_socket_files(ports) == (
+        Path("/tmp/seaweedfs-filer-grpc-3.sock"),
+        Path("/tmp/seaweedfs-master-grpc-2.sock"),
+    )

@@ -20,6 +20,7 @@ def _info(run_dir: Path) -> ClusterInfo:
         s3_secret_key="s3cr3t with 'quotes' and $dollar",
         s3_region="us-east-1",
         processes=(ProcessRecord("etcd", 10, 99), ProcessRecord("weed", 11, 100)),
+        leftover_files=(run_dir / "left.sock",),
     )
 
 

@@ -14,6 +14,7 @@ from kubevisor.sinks.configmap import (
     ConfigMapTarget,
     ConfigMapTooLarge,
     DatafileRef,
+    configmap_targets,
     datafile_label_value,
     is_current,
     render_configmap,
@@ -174,3 +175,36 @@ def test_not_current_when_one_of_our_fields_differs(change: Any) -> None:
     existing = as_existing(rendered)
     change(existing)
     assert not is_current(existing, rendered)
+
+
+def test_targets_follow_the_datafile_spec() -> None:
+    datafile = {
+        "metadata": {
+            "name": "all-production",
+            "namespace": "shop",
+            "uid": "u-1",
+            "labels": {"team": "checkout"},
+        },
+        "spec": {
+            "configMap": {
+                "name": "flags",
+                "key": "flags.json",
+                "namespaces": ["web", "shop", "mobile"],
+            }
+        },
+    }
+    targets = configmap_targets(datafile)
+    assert [(t.namespace, t.name, t.key) for t in targets] == [
+        ("shop", "flags", "flags.json"),
+        ("web", "flags", "flags.json"),
+        ("mobile", "flags", "flags.json"),
+    ]
+    assert all(t.datafile == DatafileRef("all-production", "shop", "u-1") for t in targets)
+    assert targets[0].labels == {"team": "checkout"}
+
+
+def test_targets_default_to_the_datafile_name_and_key() -> None:
+    datafile = {"metadata": {"name": "all", "namespace": "shop"}, "spec": {"configMap": {}}}
+    (only,) = configmap_targets(datafile)
+    assert (only.namespace, only.name, only.key) == ("shop", "all", "datafile.json")
+    assert configmap_targets({"metadata": {"name": "all", "namespace": "shop"}, "spec": {}}) == []

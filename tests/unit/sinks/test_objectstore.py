@@ -153,3 +153,18 @@ def test_unreachable_endpoint_is_a_clean_result() -> None:
     assert result.message.startswith("endpoint unreachable: ")
     assert result.retryable
     assert result.output == "s3://flags/shop/featurevisor-all.json"
+
+
+def test_spec_endpoint_and_region_win_over_the_credentials() -> None:
+    location = open_object_store(
+        "s3://flags",
+        {**S3_KEYS, "AWS_ENDPOINT_URL": "https://s3.example.invalid", "AWS_REGION": "us-east-1"},
+        endpoint="http://127.0.0.1:8333",
+        region="eu-central-1",
+        environ={},
+    )
+    assert isinstance(location, ObjectStoreLocation)
+    assert isinstance(location.store, S3Store)
+    assert location.store.config.get("endpoint") == "http://127.0.0.1:8333"
+    assert location.store.config.get("region") == "eu-central-1"
+    assert (location.store.client_options or {}).get("allow_http") in (True, "true")

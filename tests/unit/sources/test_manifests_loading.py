@@ -140,7 +140,7 @@ def test_malformed_documents_are_problems(
     assert problem.path == path
     assert words in problem.message
     assert str(tmp_path / "bad.yaml") in problem.origin
-    assert "document 2" in problem.origin or "Datafile" in problem.origin
+    assert "document 2" in problem.origin
 
 
 def test_lists_are_unpacked(tmp_path: Path) -> None:

@@ -33,6 +33,10 @@ class _BuiltFeature:
     """Segment keys it uses."""
     state_entry: dict[str, Any]
     """The state entry this build left; the cache is valid while the state still holds it."""
+    required: list[str]
+    """Keys of the features it requires (its hash depends on theirs)."""
+    standalone_hash: str = ""
+    """Its hash when it requires nothing: then the hash is the same in every datafile."""
 
 
 @dataclass
@@ -185,7 +189,9 @@ class DatafileBuilder:
         feature = build_feature(
             key, definitions.features[key], inputs, self.ranges.get(key), state_features, used
         )
-        built = _BuiltFeature(feature, dumps(feature), used, state_features[key])
+        built = _BuiltFeature(
+            feature, dumps(feature), used, state_features[key], required_feature_keys(feature)
+        )
         cache[key] = built
         return built
 
@@ -260,23 +266,32 @@ def _feature_hashes(features: dict[str, _BuiltFeature], definitions: Definitions
                     )
                 ]
             )
-        required = [
-            hash_of(required_key, (*path, key))
-            for required_key in required_feature_keys(features[key].feature)
-        ]
-        return short_hash(
-            '{"featureKey":'
-            + dumps_string(key)
-            + ',"feature":'
-            + current_text(key)
-            + ',"requiredFeatureHashes":'
-            + dumps(required)
-            + ',"usedSegmentHashes":[]}'  # upstream maps over Object.keys of a Set: always empty
-        )
+        built = features[key]
+        if not built.required:
+            if key in hashes:  # serialized with its own hash: not the cached standalone text
+                return _hash_of_text(key, current_text(key), [])
+            if not built.standalone_hash:
+                built.standalone_hash = _hash_of_text(key, built.text, [])
+            return built.standalone_hash
+        required = [hash_of(required_key, (*path, key)) for required_key in built.required]
+        return _hash_of_text(key, current_text(key), required)
 
     for key in features:
         hashes[key] = hash_of(key, ())
     return hashes
+
+
+def _hash_of_text(key: str, text: str, required: list[str]) -> str:
+    """Upstream's feature hash from the feature's current JSON text and its required hashes."""
+    return short_hash(
+        '{"featureKey":'
+        + dumps_string(key)
+        + ',"feature":'
+        + text
+        + ',"requiredFeatureHashes":'
+        + dumps(required)
+        + ',"usedSegmentHashes":[]}'  # upstream maps over Object.keys of a Set: always empty
+    )
 
 
 def build_datafile(

@@ -12,6 +12,7 @@ import re
 from typing import Any, Final
 
 from kubevisor.core.definitions import JSON
+from kubevisor.core.jsjson import dumps
 
 
 class _Undefined:
@@ -86,8 +87,6 @@ def clone(value: JSON) -> JSON:
 
 def stringify_unless_string(value: Any, stringify: bool) -> Any:
     """Segments/conditions as upstream emits them: JSON text unless already a string."""
-    from kubevisor.core.jsjson import dumps
-
     if not stringify or isinstance(value, str) or value is UNDEFINED:
         return value
     return dumps(value)

@@ -60,12 +60,15 @@ def build_project(
     featurevisor_version: str | None = DEFAULT_FEATUREVISOR_VERSION,
     target_keys: Sequence[str] | None = None,
     revision_from_hash: bool = False,
+    environments: Sequence[str | None] | None = None,
 ) -> BuildOutput:
     """Build every selected target for every environment, like `featurevisor build`.
 
     `states` maps each environment (None in no-environments mode) to its existing state; they
     are not modified, the updated copies are in the output. `revision` overrides the next
-    revision (default: `current_revision` + 1, upstream's rules).
+    revision (default: `current_revision` + 1, upstream's rules). `environments` restricts the
+    build to some of the configured environments (environments are independent of each other,
+    so parts can be built separately and their outputs merged).
     """
     config = defs.config
     keys = list(dict.fromkeys(target_keys)) if target_keys else list(defs.targets)
@@ -84,11 +87,12 @@ def build_project(
     next_value = revision if revision else next_revision(current_revision)
     builder = DatafileBuilder(defs)
     output = BuildOutput(revision=next_value)
-    environments: list[str | None] = (
+    configured: list[str | None] = (
         list(config.environments) if config.environments is not None else [None]
     )
+    selected = configured if environments is None else [e for e in configured if e in environments]
     try:
-        for environment in environments:
+        for environment in selected:
             state = _copy_state(states.get(environment))
             for target_key in keys:
                 text = builder.build_text(

@@ -16,6 +16,8 @@ MAX_BUCKETED_NUMBER: Final = 100_000
 
 BucketKeyBuilder = Callable[[Context], str]
 
+_hash = mmh3.hash
+
 
 class InvalidBucketByError(ValueError):
     """`bucketBy` is neither a string, a list nor `{or: [...]}`."""
@@ -26,8 +28,9 @@ def bucket_value(bucket_key: str) -> int:
 
     Encoding first matters: a lone surrogate raises UnicodeEncodeError, like the SDK does.
     """
-    hashed = mmh3.hash(bucket_key.encode(), HASH_SEED, signed=False)
-    return int(hashed / MAX_HASH_VALUE * MAX_BUCKETED_NUMBER)
+    return int(
+        _hash(bucket_key.encode(), HASH_SEED, signed=False) / MAX_HASH_VALUE * MAX_BUCKETED_NUMBER
+    )
 
 
 def js_string(value: Any) -> str:

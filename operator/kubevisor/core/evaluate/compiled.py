@@ -67,6 +67,9 @@ class Feature:
     variation_overrides: dict[int, dict[str, list[Override]]]
     """id(variation dict) -> variable key -> overrides, for variations that have any."""
 
+    requirements: Any
+    """`requiredFeatures` or `required`, when non-empty (else None)."""
+
     def rules(self) -> tuple[Traffic, ...]:
         """The compiled traffic rules; raises the compile error of a malformed `traffic`."""
         if isinstance(self.traffic, Exception):
@@ -160,6 +163,7 @@ class CompiledDatafile:
             traffic=traffic,
             ranges=tuple((start, end) for start, end in raw.get("ranges") or ()),
             variation_overrides=variation_overrides,
+            requirements=raw.get("requiredFeatures") or raw.get("required") or None,
         )
 
     def _compile_traffic(self, rule: dict[str, Any]) -> Traffic:

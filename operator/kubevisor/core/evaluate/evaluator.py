@@ -25,6 +25,9 @@ Sticky = Mapping[str, Any]
 
 _NOT_GIVEN: Final[Any] = MISSING
 
+_Bucketed = tuple[str, Any, Traffic | None] | None
+"""(bucket key, bucket value, matched rule) of a flag evaluation that got to bucketing."""
+
 
 class Evaluator:
     """Evaluates features of one datafile (a JSON-like dict, schemaVersion "2").
@@ -77,7 +80,7 @@ class Evaluator:
     # --- public API ---------------------------------------------------------------------------
 
     def evaluate_flag(self, feature_key: str, context: Context | None = None) -> Evaluation:
-        return self._evaluate("flag", feature_key, None, self._context(context))
+        return self._checked_flag(feature_key, self._context(context))[0]
 
     def evaluate_variation(
         self, feature_key: str, context: Context | None = None, default: Any = _NOT_GIVEN
@@ -104,7 +107,7 @@ class Evaluator:
         return evaluation
 
     def is_enabled(self, feature_key: str, context: Context | None = None) -> bool:
-        return self.evaluate_flag(feature_key, context).get("enabled") is True
+        return self._checked_flag(feature_key, self._context(context))[0].get("enabled") is True
 
     def get_variation(
         self, feature_key: str, context: Context | None = None, default: Any = _NOT_GIVEN
@@ -191,20 +194,14 @@ class Evaluator:
     def _evaluate(
         self, type_: EvaluationType, feature_key: str, variable_key: str | None, context: Context
     ) -> Evaluation:
+        if type_ == "flag":
+            return self._checked_flag(feature_key, context)[0]
         try:
-            if type_ == "flag":
-                return self._flag(feature_key, context)
             if type_ == "variation":
                 return self._variation(feature_key, context)
             return self._variable(feature_key, variable_key, context)
         except Exception as error:  # the SDK turns any failure into an `error` evaluation
-            return {
-                "type": type_,
-                "featureKey": feature_key,
-                "variableKey": variable_key,
-                "reason": Reason.ERROR,
-                "error": f"{type(error).__name__}: {error}",
-            }
+            return _error(type_, feature_key, variable_key, error)
 
     def _sticky_item(self, feature_key: str) -> Any:
         sticky = self.sticky
@@ -243,32 +240,54 @@ class Evaluator:
                 return allocation
         return None
 
-    def _flag(self, feature_key: str, context: Context) -> Evaluation:
-        item = self._sticky_item(feature_key)
-        if item is not None and "enabled" in item:
-            return {
-                "type": "flag",
-                "featureKey": feature_key,
-                "reason": Reason.STICKY,
-                "sticky": item,
-                "enabled": item["enabled"],
-            }
-        raw = self.datafile.raw_feature(feature_key)
-        if raw is None:
-            return {"type": "flag", "featureKey": feature_key, "reason": Reason.FEATURE_NOT_FOUND}
-        feature = self.datafile.feature(feature_key)
-        forced = self._matched_force(feature, context) if feature.forces else None
-        if forced is not None and "enabled" in forced[0]:
-            return {
-                "type": "flag",
-                "featureKey": feature_key,
-                "reason": Reason.FORCED,
-                "forceIndex": forced[1],
-                "force": forced[0],
-                "enabled": forced[0]["enabled"],
-            }
-        requirements = raw.get("requiredFeatures") or raw.get("required")
-        if requirements and not self._requirements_met(requirements, context):
+    def _flag_with_bucket(
+        self, feature_key: str, context: Context, variable_key: str | None = None
+    ) -> tuple[Evaluation, _Bucketed]:
+        """The flag evaluation, plus the bucket and matched rule if it got that far (so that a
+        variation or variable evaluation of the same call need not hash again).
+
+        A variable evaluation passes its `variable_key`: like the SDK, the flag step then also
+        stops (without deciding `enabled`) at a sticky or forced value of that variable or a
+        missing schema, so those win even over a disabled flag.
+        """
+        sticky = self.sticky
+        if sticky:
+            item = sticky.get(feature_key)
+            if item:
+                if "enabled" in item:
+                    return {
+                        "type": "flag",
+                        "featureKey": feature_key,
+                        "reason": Reason.STICKY,
+                        "sticky": item,
+                        "enabled": item["enabled"],
+                    }, None
+                if variable_key and variable_key in item.get("variables", {}):
+                    return _undecided(feature_key, Reason.STICKY), None
+        datafile = self.datafile
+        if not datafile.features.get(feature_key):
+            return _undecided(feature_key, Reason.FEATURE_NOT_FOUND), None
+        feature = datafile.feature(feature_key)
+        if variable_key and not (feature.raw.get("variablesSchema") or {}).get(variable_key):
+            return _undecided(feature_key, Reason.VARIABLE_NOT_FOUND), None
+        if feature.forces:
+            forced = self._matched_force(feature, context)
+            if forced is not None:
+                if "enabled" in forced[0]:
+                    return {
+                        "type": "flag",
+                        "featureKey": feature_key,
+                        "reason": Reason.FORCED,
+                        "forceIndex": forced[1],
+                        "force": forced[0],
+                        "enabled": forced[0]["enabled"],
+                    }, None
+                if variable_key and variable_key in forced[0].get("variables", {}):
+                    return _undecided(feature_key, Reason.FORCED), None
+        if feature.requirements is not None and not self._requirements_met(
+            feature.requirements, context
+        ):
+            raw = feature.raw
             return {
                 "type": "flag",
                 "featureKey": feature_key,
@@ -276,49 +295,48 @@ class Evaluator:
                 "required": raw.get("required"),
                 "requiredFeatures": raw.get("requiredFeatures"),
                 "enabled": False,
-            }
+            }, None
         bucket_key, value = self._bucket(feature, context)
         traffic = self._matched_traffic(feature, context)
+        bucketed = (bucket_key, value, traffic)
         if traffic is not None:
             rule = traffic.raw
+            enabled: Any = None
+            reason = Reason.RULE
             if rule["percentage"] == 0:
-                return _decided(
-                    "flag", feature_key, Reason.RULE, bucket_key, value, rule, enabled=False
-                )
-            if feature.ranges:
+                enabled = False
+            elif feature.ranges:
                 for start, end in feature.ranges:
                     if start <= value < end:
-                        return _decided(
-                            "flag",
-                            feature_key,
-                            Reason.ALLOCATED,
-                            bucket_key,
-                            value,
-                            rule,
-                            enabled=rule.get("enabled", True),
-                        )
+                        enabled = rule.get("enabled", True)
+                        reason = Reason.ALLOCATED
+                        break
+                else:
+                    return {
+                        "type": "flag",
+                        "featureKey": feature_key,
+                        "reason": Reason.OUT_OF_RANGE,
+                        "bucketKey": bucket_key,
+                        "bucketValue": value,
+                        "enabled": False,
+                    }, bucketed
+            elif "enabled" in rule:
+                enabled = rule["enabled"]
+            elif value <= rule["percentage"]:
+                enabled = True
+            else:
+                reason = Reason.NO_MATCH
+            if reason != Reason.NO_MATCH:
                 return {
                     "type": "flag",
                     "featureKey": feature_key,
-                    "reason": Reason.OUT_OF_RANGE,
+                    "reason": reason,
                     "bucketKey": bucket_key,
                     "bucketValue": value,
-                    "enabled": False,
-                }
-            if "enabled" in rule:
-                return _decided(
-                    "flag",
-                    feature_key,
-                    Reason.RULE,
-                    bucket_key,
-                    value,
-                    rule,
-                    enabled=rule["enabled"],
-                )
-            if value <= rule["percentage"]:
-                return _decided(
-                    "flag", feature_key, Reason.RULE, bucket_key, value, rule, enabled=True
-                )
+                    "ruleKey": rule["key"],
+                    "traffic": rule,
+                    "enabled": enabled,
+                }, bucketed
         return {
             "type": "flag",
             "featureKey": feature_key,
@@ -326,7 +344,24 @@ class Evaluator:
             "bucketKey": bucket_key,
             "bucketValue": value,
             "enabled": False,
-        }
+        }, bucketed
+
+    def _checked_flag(
+        self, feature_key: str, context: Context, variable_key: str | None = None
+    ) -> tuple[Evaluation, _Bucketed]:
+        """`_flag_with_bucket`, with failures turned into an error evaluation (like the SDK)."""
+        try:
+            return self._flag_with_bucket(feature_key, context, variable_key)
+        except Exception as error:
+            return _error("flag", feature_key, None, error), None
+
+    def _bucket_and_rule(
+        self, feature: Feature, context: Context, known: _Bucketed
+    ) -> tuple[str, Any, Traffic | None]:
+        if known is not None:
+            return known
+        bucket_key, value = self._bucket(feature, context)
+        return bucket_key, value, self._matched_traffic(feature, context)
 
     def _requirements_met(self, requirements: Any, context: Context) -> bool:
         for required in requirements if isinstance(requirements, list) else [requirements]:
@@ -353,7 +388,7 @@ class Evaluator:
         return True
 
     def _variation(self, feature_key: str, context: Context) -> Evaluation:
-        flag = self._evaluate("flag", feature_key, None, context)
+        flag, known = self._checked_flag(feature_key, context)
         if flag.get("enabled") is False:
             raw = self.datafile.raw_feature(feature_key)
             if raw is not None and "disabledVariationValue" in raw:
@@ -396,8 +431,7 @@ class Evaluator:
                     "force": forced[0],
                     "variation": variation,
                 }
-        bucket_key, value = self._bucket(feature, context)
-        traffic = self._matched_traffic(feature, context)
+        bucket_key, value, traffic = self._bucket_and_rule(feature, context, known)
         if traffic is not None:
             rule = traffic.raw
             if rule["percentage"] == 0:
@@ -438,7 +472,7 @@ class Evaluator:
         }
 
     def _variable(self, feature_key: str, variable_key: str | None, context: Context) -> Evaluation:
-        flag = self._evaluate("flag", feature_key, None, context)
+        flag, known = self._checked_flag(feature_key, context, variable_key)
         if flag.get("enabled") is False:
             return self._disabled_variable(feature_key, variable_key)
         item = self._sticky_item(feature_key)
@@ -478,8 +512,7 @@ class Evaluator:
                 "variableSchema": schema,
                 "variableValue": forced[0]["variables"][variable_key],
             }
-        bucket_key, value = self._bucket(feature, context)
-        traffic = self._matched_traffic(feature, context)
+        bucket_key, value, traffic = self._bucket_and_rule(feature, context, known)
         allocation = self._matched_allocation(traffic, value) if traffic is not None else None
         if traffic is not None and traffic.raw["percentage"] == 0:
             return _decided(
@@ -641,6 +674,23 @@ class Evaluator:
                 continue
             return index
         return -1
+
+
+def _undecided(feature_key: str, reason: str) -> Evaluation:
+    """A flag step that stopped before deciding `enabled` (only seen inside evaluations)."""
+    return {"type": "flag", "featureKey": feature_key, "reason": reason}
+
+
+def _error(
+    type_: EvaluationType, feature_key: str, variable_key: str | None, error: Exception
+) -> Evaluation:
+    return {
+        "type": type_,
+        "featureKey": feature_key,
+        "variableKey": variable_key,
+        "reason": Reason.ERROR,
+        "error": f"{type(error).__name__}: {error}",
+    }
 
 
 def _find_variation(variations: list[dict[str, Any]], value: Any) -> dict[str, Any] | None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from kubevisor.core.definitions import JSON
-from kubevisor.core.lint.regex import regex_error
+from kubevisor.core.lint.regex import clearly_mismatches, regex_error
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
     expect_boolean,
+    expect_field_types,
     expect_string,
     expect_string_list,
     is_integer,
@@ -22,7 +22,6 @@ from kubevisor.core.lint.shapes import (
 )
 
 ATTRIBUTE_TYPES = ("boolean", "string", "integer", "double", "date", "semver", "object", "array")
-STRING_LIKE = ("string", "date", "semver")
 SCHEMA_FIELDS = (
     "type",
     "oneOf",
@@ -49,11 +48,9 @@ def lint_attribute(report: Report, attribute: JSON) -> None:
     node = strict_object(report, (), attribute, allowed=TOP_FIELDS, required=("description",))
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    for flag in ("archived", "promotable"):
-        if flag in node:
-            expect_boolean(report, (flag,), node[flag])
+    expect_field_types(
+        report, (), node, strings=("description",), booleans=("archived", "promotable")
+    )
     _lint_property_schema(report, (), node, top_level=True)
 
 
@@ -67,8 +64,6 @@ def _lint_property_schema(
             "an attribute needs exactly one of `type` or `oneOf`",
             f"set `type` to one of {', '.join(ATTRIBUTE_TYPES)}, or list branches in `oneOf`",
         )
-    elif len(shapes) > 1:
-        report.error(path, f"set only one of {', '.join(shapes)}", "keep one way to give the type")
     kind = node.get("type")
     if "type" in node and kind not in ATTRIBUTE_TYPES:
         report.error(
@@ -82,9 +77,9 @@ def _lint_property_schema(
     if "oneOf" in node:
         _lint_one_of(report, (*path, "oneOf"), node["oneOf"])
     _lint_values(report, path, node, kind)
-    _lint_ranges(report, path, node, kind)
+    _lint_ranges(report, path, node)
     _lint_array(report, path, node, kind)
-    _lint_object(report, path, node, kind)
+    _lint_object(report, path, node)
 
 
 def _lint_one_of(report: Report, path: FieldPath, branches: JSON) -> None:
@@ -113,27 +108,27 @@ def _lint_values(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
             report.error((*path, "const"), problem, f"use a {kind} value")
 
 
-def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
     for name in ("minimum", "maximum"):
         if name in node and not is_number(node[name]):
             report.error((*path, name), f"`{name}` must be a number", "write a number")
-    low, high = node.get("minimum"), node.get("maximum")
-    if is_number(low) and is_number(high) and low > high:
-        report.error((*path, "minimum"), "`minimum` is greater than `maximum`", "swap them")
+    for low_name, high_name in (("minimum", "maximum"), ("minLength", "maxLength")):
+        low, high = node.get(low_name), node.get(high_name)
+        if is_number(low) and is_number(high) and low > high:
+            report.error(
+                (*path, low_name), f"`{low_name}` is greater than `{high_name}`", "swap them"
+            )
     for name in ("minLength", "maxLength"):
         if name in node and (not is_integer(node[name]) or node[name] < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 3")
-    for name in ("minLength", "maxLength", "pattern"):
-        if name in node and kind and kind not in STRING_LIKE:
-            report.error(
-                (*path, name),
-                f"`{name}` applies only to string, date or semver attributes, not {kind}",
-                f"remove `{name}`",
-            )
     if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
         error = regex_error(node["pattern"])
         if error:
-            report.error((*path, "pattern"), f"invalid regular expression: {error}", "fix it")
+            report.error(
+                (*path, "pattern"),
+                f"invalid regular expression: {error}",
+                "write a valid regular expression (escape special characters with a backslash)",
+            )
     limits = ("minimum", "maximum", "minLength", "maxLength", "pattern")
     checks = {name: node[name] for name in limits if name in node}
     if not checks:
@@ -152,7 +147,8 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
 
 
 def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
-    details = [name for name in ("minItems", "maxItems", "uniqueItems") if name in node]
+    structural = ("minItems", "maxItems", "uniqueItems", "oneOf", "enum", "const")
+    details = [name for name in structural if name in node]
     if kind == "array" and details and "items" not in node:
         report.error(
             (*path, "items"),
@@ -162,6 +158,9 @@ def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: 
     for name in ("minItems", "maxItems"):
         if name in node and (not is_integer(node[name]) or node[name] < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 1")
+    fewest, most = node.get("minItems"), node.get("maxItems")
+    if is_integer(fewest) and is_integer(most) and fewest > most:
+        report.error((*path, "minItems"), "`minItems` is greater than `maxItems`", "swap them")
     if "uniqueItems" in node:
         expect_boolean(report, (*path, "uniqueItems"), node["uniqueItems"])
     if "items" in node:
@@ -176,11 +175,15 @@ def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: 
             _lint_property_schema(report, (*path, "items"), items, top_level=False)
 
 
-def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
     properties = node.get("properties")
     if "properties" in node:
         if not isinstance(properties, dict):
-            report.error((*path, "properties"), "`properties` must be a mapping", "fix it")
+            report.error(
+                (*path, "properties"),
+                "`properties` must be a mapping",
+                "map each property name to its schema",
+            )
             properties = {}
         for name, sub in properties.items():
             sub_path = (*path, "properties", name)
@@ -276,10 +279,6 @@ def _limit_problem(value: JSON, schema: Mapping[str, Any]) -> str | None:
         if is_integer(longest) and len(value) > longest:
             return f"value {describe(value)} is longer than {longest} characters"
         pattern = schema.get("pattern")
-        if (
-            isinstance(pattern, str)
-            and regex_error(pattern) is None
-            and re.search(pattern, value) is None
-        ):
+        if isinstance(pattern, str) and clearly_mismatches(pattern, value):
             return f"value {describe(value)} does not match the pattern {describe(pattern)}"
     return None

@@ -9,7 +9,6 @@ from typing import Any
 from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.attributes import attribute_value_problem
 from kubevisor.core.lint.context import Project
-from kubevisor.core.lint.regex import regex_error
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import describe, is_number, is_scalar, js_type, strict_object
 
@@ -103,7 +102,8 @@ def _lint_boolean(report: Report, path: FieldPath, value: Mapping[str, Any], eac
 
 
 def _lint_plain(project: Project, report: Report, path: FieldPath, cond: Mapping[str, Any]) -> None:
-    strict_object(report, path, cond, allowed=PLAIN_FIELDS, required=("attribute", "operator"))
+    # Upstream's plain-condition schema is not strict: extra keys are ignored, not errors.
+    strict_object(report, path, cond, allowed=cond.keys(), required=("attribute", "operator"))
     attribute, operator = cond.get("attribute"), cond.get("operator")
     schema: Mapping[str, Any] | None = None
     if not isinstance(attribute, str) or not attribute:
@@ -157,8 +157,6 @@ def _lint_value(report: Report, path: FieldPath, cond: Mapping[str, Any], operat
         report.error(where, f"`{operator}` needs a list of strings", "write a YAML list")
     elif operator in INCLUSION and not is_scalar(value):
         report.error(where, f"`{operator}` needs one value, not a list", "write one value")
-    elif operator in REGEX_OPERATORS and isinstance(value, str) and regex_error(value):
-        report.error(where, f"invalid regular expression: {regex_error(value)}", "fix the pattern")
     if "regexFlags" in cond:
         _lint_flags(report, (*path, "regexFlags"), cond["regexFlags"], operator)
 

@@ -36,39 +36,39 @@ class Project:
                 continue
             if not isinstance(root, dict):
                 return AttributeUse(known=True)
-            return _descend(root, parts[cut:])
+            return self._descend(root, parts[cut:])
         return AttributeUse(known=False)
 
-    def variations_of(self, feature_key: str) -> list[str] | None:
-        """Variation values of a feature; None when it declares no (well-formed) variations."""
-        feature = self.defs.features.get(feature_key)
-        variations = feature.get("variations") if isinstance(feature, dict) else None
-        if not isinstance(variations, list):
-            return None
-        return [v["value"] for v in variations if isinstance(v, dict) and "value" in v]
+    def _descend(self, schema: Mapping[str, Any], rest: list[str]) -> AttributeUse:
+        # Attribute properties may reuse a schema (`schema: key`): follow it first.
+        for _ in range(len(self.defs.schemas) + 1):
+            reference = schema.get("schema")
+            target = self.schema(reference) if isinstance(reference, str) else None
+            if target is None:
+                break
+            schema = target
+        if not rest:
+            return AttributeUse(known=True, schema=schema)
+        properties = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        name = rest[0]
+        if isinstance(properties, dict) and name in properties:
+            sub = properties[name]
+            if not isinstance(sub, dict):
+                return AttributeUse(known=True)
+            return self._descend(sub, rest[1:])
+        if isinstance(extra, dict):
+            return self._descend(extra, rest[1:])
+        if extra is True and len(rest) == 1:
+            return AttributeUse(known=True)
+        free_form = schema.get("type") == "object" and not isinstance(properties, dict)
+        if free_form and len(rest) == 1:
+            return AttributeUse(known=True)
+        return AttributeUse(known=False)
 
     def schema(self, key: str) -> Mapping[str, Any] | None:
         found = self.defs.schemas.get(key)
         return found if isinstance(found, dict) else None
-
-
-def _descend(schema: Mapping[str, Any], rest: list[str]) -> AttributeUse:
-    if not rest:
-        return AttributeUse(known=True, schema=schema)
-    properties = schema.get("properties")
-    extra = schema.get("additionalProperties")
-    name = rest[0]
-    if isinstance(properties, dict) and name in properties:
-        sub = properties[name]
-        return _descend(sub, rest[1:]) if isinstance(sub, dict) else AttributeUse(known=True)
-    if isinstance(extra, dict):
-        return _descend(extra, rest[1:])
-    if extra is True and len(rest) == 1:
-        return AttributeUse(known=True)
-    free_form = schema.get("type") == "object" and not isinstance(properties, dict)
-    if free_form and len(rest) == 1:
-        return AttributeUse(known=True)
-    return AttributeUse(known=False)
 
 
 def _strings(values: object) -> tuple[str, ...]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.rules import FeatureShape, lint_expose, lint_force, lint_rules
 from kubevisor.core.lint.schemas import lint_variable_schema
 from kubevisor.core.lint.shapes import (
-    expect_boolean,
+    expect_field_types,
     expect_mapping,
     expect_percentage,
     expect_string,
@@ -19,7 +16,7 @@ from kubevisor.core.lint.shapes import (
     js_type,
     strict_object,
 )
-from kubevisor.core.lint.variables import lint_variable_overrides, lint_variable_values
+from kubevisor.core.lint.variables import lint_variable_maps
 
 FIELDS = (
     "description",
@@ -45,11 +42,13 @@ def lint_feature(project: Project, report: Report, feature: JSON) -> None:
     )
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    for flag in ("archived", "deprecated", "promotable"):
-        if flag in node:
-            expect_boolean(report, (flag,), node[flag])
+    expect_field_types(
+        report,
+        (),
+        node,
+        strings=("description",),
+        booleans=("archived", "deprecated", "promotable"),
+    )
     if "tags" in node:
         _lint_tags(project, report, node["tags"])
     if "bucketBy" in node:
@@ -86,13 +85,11 @@ def _lint_bucket_by(project: Project, report: Report, bucket_by: JSON) -> None:
         names = [(path, bucket_by)]
     elif isinstance(bucket_by, list):
         names = [((*path, index), name) for index, name in enumerate(bucket_by)]
-        if not bucket_by:
-            report.error(path, "bucketBy list is empty", "list at least one attribute")
     elif isinstance(bucket_by, dict) and "or" in bucket_by:
         strict_object(report, path, bucket_by, allowed=("or",))
         either = bucket_by["or"]
-        if not isinstance(either, list) or not either:
-            report.error((*path, "or"), "`or` needs a non-empty list", "list attribute names")
+        if not isinstance(either, list):
+            report.error((*path, "or"), "`or` needs a list", "list attribute names")
             return
         names = [((*path, "or", index), name) for index, name in enumerate(either)]
     else:
@@ -124,24 +121,17 @@ def _lint_required(project: Project, report: Report, required: JSON) -> None:
             )
             if node is None or not expect_string(report, (*where, "key"), node.get("key")):
                 continue
-            key, variation = node["key"], node.get("variation")
-            where = (*where, "key")
+            if "variation" in node:
+                # Upstream checks only the type; the variation is not looked up.
+                expect_string(report, (*where, "variation"), node["variation"])
+            key, where = node["key"], (*where, "key")
         elif isinstance(entry, str):
-            key, variation = entry, None
+            key = entry
         else:
             report.error(where, f"expected a feature key, got {js_type(entry)}", "name a feature")
             continue
         if key not in project.defs.features:
             report.error(where, f'unknown required feature "{key}"', "define it or fix the key")
-            continue
-        if variation is not None:
-            known = project.variations_of(key) or []
-            if variation not in known:
-                report.error(
-                    (*where[:-1], "variation"),
-                    f'feature "{key}" has no variation {variation!r}',
-                    f"use one of: {', '.join(map(str, known)) or '(no variations)'}",
-                )
     cycle = find_required_cycle(project, report.key)
     if cycle:
         report.error(
@@ -188,7 +178,11 @@ def _lint_variations(
     project: Project, report: Report, variations: JSON, shape: FeatureShape
 ) -> None:
     if not isinstance(variations, list):
-        report.error(("variations",), f"expected a list, got {js_type(variations)}", "fix it")
+        report.error(
+            ("variations",),
+            f"expected a list, got {js_type(variations)}",
+            "list variations as `- value: ..., weight: ...`",
+        )
         return
     seen: list[str] = []
     for index, variation in enumerate(variations):
@@ -202,26 +196,17 @@ def _lint_variations(
         valid = "value" in node and expect_string(report, (*where, "value"), value, non_empty=True)
         if valid and isinstance(value, str):
             if value in seen:
-                report.error((*where, "value"), f'duplicate variation "{value}"', "rename it")
+                report.error(
+                    (*where, "value"),
+                    f'duplicate variation "{value}"',
+                    "give every variation a different value",
+                )
             seen.append(value)
         if "weight" in node:
             expect_percentage(report, (*where, "weight"), node["weight"])
         if "description" in node:
             expect_string(report, (*where, "description"), node["description"])
-        _lint_variation_variables(project, report, where, node, shape)
-
-
-def _lint_variation_variables(
-    project: Project, report: Report, where: FieldPath, node: Mapping[str, Any], shape: FeatureShape
-) -> None:
-    if "variables" in node:
-        lint_variable_values(
-            project, report, (*where, "variables"), node["variables"], shape.schemas
-        )
-    if "variableOverrides" in node:
-        lint_variable_overrides(
-            project, report, (*where, "variableOverrides"), node["variableOverrides"], shape.schemas
-        )
+        lint_variable_maps(project, report, where, node, shape.schemas)
 
 
 def _lint_disabled_variation(report: Report, value: JSON, shape: FeatureShape) -> None:

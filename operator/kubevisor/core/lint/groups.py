@@ -7,7 +7,7 @@ from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
-    expect_boolean,
+    expect_field_types,
     expect_percentage,
     expect_string,
     is_number,
@@ -23,15 +23,16 @@ def lint_group(project: Project, report: Report, group: JSON) -> None:
     node = strict_object(report, (), group, allowed=FIELDS, required=("description", "slots"))
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    if "promotable" in node:
-        expect_boolean(report, ("promotable",), node["promotable"])
+    expect_field_types(report, (), node, strings=("description",), booleans=("promotable",))
     slots = node.get("slots")
     if "slots" not in node:
         return
     if not isinstance(slots, list):
-        report.error(("slots",), f"expected a list of slots, got {js_type(slots)}", "fix it")
+        report.error(
+            ("slots",),
+            f"expected a list of slots, got {js_type(slots)}",
+            "list slots as `- feature: ..., percentage: ...`",
+        )
         return
     total = 0.0
     for index, slot in enumerate(slots):
@@ -56,8 +57,8 @@ def lint_group(project: Project, report: Report, group: JSON) -> None:
 def _lint_slot_feature(
     project: Project, report: Report, where: FieldPath, key: JSON, slot_percentage: JSON
 ) -> None:
-    if not expect_string(report, (*where, "feature"), key):
-        return
+    if not expect_string(report, (*where, "feature"), key) or not key:
+        return  # an empty string reserves space like an omitted feature
     feature = project.defs.features.get(key)
     if feature is None:
         report.error((*where, "feature"), f'unknown feature "{key}"', "define it or fix the key")

@@ -28,7 +28,8 @@ def lint_name(report: Report, namespace_character: str) -> None:
 def _lint_file_name(report: Report, namespace_character: str) -> None:
     """A file or folder name holding the namespace character makes keys ambiguous.
 
-    Only origins that are file paths can be checked; Kubernetes objects have no file names.
+    Only origins that are the definition's own file can be checked: the path's last names must
+    spell the key. Kubernetes objects (and manifest files holding many objects) are skipped.
     """
     origin = report.origin.replace("\\", "/")
     if not namespace_character or not origin.endswith(EXTENSIONS):
@@ -36,7 +37,7 @@ def _lint_file_name(report: Report, namespace_character: str) -> None:
     stem = origin.rsplit(".", 1)[0]
     key = report.key
     for name in reversed(stem.split("/")):
-        if not key:
+        if not key or not key.endswith(name):
             break
         checked = name
         if report.kind is Kind.TEST:

@@ -1,16 +1,47 @@
-"""Whether a pattern compiles. Upstream compiles ECMAScript regexes; Python's `re` is the
-closest pure check we have (a few JS-only constructs may be judged differently)."""
+"""Regular expressions written for ECMAScript, checked and run with Python's `re`.
+
+Upstream compiles patterns with JavaScript's RegExp. The common syntax is shared; the JS-only
+spellings of named groups are rewritten, and patterns Python still cannot compile (Unicode
+property escapes, ...) are treated as valid rather than rejected, so lint never fails a
+pattern upstream accepts.
+"""
 
 from __future__ import annotations
 
 import re
 
+_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_])")
+_NAMED_BACKREFERENCE = re.compile(r"\\k<([A-Za-z_][A-Za-z0-9_]*)>")
+_UNICODE_PROPERTY = re.compile(r"\\[pP]\{[^}]*\}")
+
+
+def to_python(pattern: str) -> str:
+    pattern = _NAMED_GROUP.sub("(?P<", pattern)
+    return _NAMED_BACKREFERENCE.sub(r"(?P=\1)", pattern)
+
+
+def compiled(pattern: str) -> re.Pattern[str] | None:
+    """The pattern compiled for Python; None when Python cannot compile it."""
+    try:
+        return re.compile(to_python(pattern))
+    except (re.error, RecursionError, OverflowError):
+        return None
+
 
 def regex_error(pattern: str) -> str | None:
+    """Why a pattern is not a valid regular expression, or None when it is (or may be)."""
     try:
-        re.compile(pattern)
+        re.compile(to_python(pattern))
     except re.error as error:
+        if _UNICODE_PROPERTY.search(pattern):
+            return None  # valid in JS with the `u` flag; Python has no \p{...}
         return str(error)
     except (RecursionError, OverflowError):
-        return "pattern too complex"
+        return None
     return None
+
+
+def clearly_mismatches(pattern: str, value: str) -> bool:
+    """True only when the pattern compiles here and finds no match (a JS RegExp `test`)."""
+    regex = compiled(pattern)
+    return regex is not None and regex.search(value) is None

@@ -22,7 +22,7 @@ from kubevisor.core.lint.shapes import (
 )
 from kubevisor.core.lint.variables import (
     lint_matcher,
-    lint_variable_overrides,
+    lint_variable_maps,
     lint_variable_values,
 )
 
@@ -117,7 +117,7 @@ def _lint_rule(
     if node is None:
         return None
     key = node.get("key")
-    if "key" in node and not expect_string(report, (*path, "key"), key, non_empty=True):
+    if "key" in node and not expect_string(report, (*path, "key"), key):
         key = None
     if "description" in node:
         expect_string(report, (*path, "description"), node["description"])
@@ -128,15 +128,11 @@ def _lint_rule(
         lint_segment_expression(project, report, (*path, "segments"), node["segments"])
     if "percentage" in node:
         expect_percentage(report, (*path, "percentage"), node["percentage"])
-    _lint_variation_pin(report, path, node, shape)
-    if "variables" in node:
-        lint_variable_values(
-            project, report, (*path, "variables"), node["variables"], shape.schemas
-        )
-    if "variableOverrides" in node:
-        lint_variable_overrides(
-            project, report, (*path, "variableOverrides"), node["variableOverrides"], shape.schemas
-        )
+    if "variation" in node:
+        # Upstream checks only that a rule's pinned variation is a non-empty string (unlike
+        # force entries); an unknown value builds fine, so rejecting it would break parity.
+        expect_string(report, (*path, "variation"), node["variation"], non_empty=True)
+    lint_variable_maps(project, report, path, node, shape.schemas)
     if "variationWeights" in node:
         _lint_variation_weights(
             report, (*path, "variationWeights"), node["variationWeights"], shape
@@ -239,7 +235,9 @@ def _lint_expose_value(project: Project, report: Report, path: FieldPath, value:
         return
     if not isinstance(value, list):
         report.error(
-            path, f"expected true, false or a list of tags, got {js_type(value)}", "fix it"
+            path,
+            f"expected true, false or a list of tags, got {js_type(value)}",
+            "write true, false, or a list of configured tags",
         )
         return
     expect_string_list(report, path, value)

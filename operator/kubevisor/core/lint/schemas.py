@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kubevisor.core.definitions import JSON
@@ -12,6 +13,7 @@ from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
     expect_boolean,
+    expect_field_types,
     expect_string,
     expect_string_list,
     is_integer,
@@ -50,15 +52,27 @@ VARIABLE_FIELDS = (
 REUSABLE_FIELDS = (*NESTED_FIELDS, "promotable")
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """What differs between inline variable schemas and reusable schemas (spec §2.3.2)."""
+
+    types: tuple[str, ...]
+    fewest_branches: int
+    """`oneOf` needs at least this many schemas."""
+    array_needs_items: bool
+
+
+VARIABLE = Vocabulary(types=VARIABLE_TYPES, fewest_branches=1, array_needs_items=False)
+REUSABLE = Vocabulary(types=REUSABLE_TYPES, fewest_branches=2, array_needs_items=True)
+
+
 def lint_reusable_schema(project: Project, report: Report, schema: JSON) -> None:
-    node = strict_object(report, (), schema, allowed=REUSABLE_FIELDS, required=("description",))
+    node = strict_object(report, (), schema, allowed=REUSABLE_FIELDS)
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    if "promotable" in node:
-        expect_boolean(report, ("promotable",), node["promotable"])
-    lint_schema_node(project, report, (), node, types=REUSABLE_TYPES, top_level=True)
+    expect_field_types(report, (), node, strings=("description",), booleans=("promotable",))
+    # Upstream requires neither a description nor a type on reusable schemas.
+    lint_schema_node(project, report, (), node, vocabulary=REUSABLE, top_level=False)
     if report.key and _refers_to_itself(project, report.key, node, set()):
         report.error(
             ("schema",), "circular schema reference", "break the loop of `schema:` references"
@@ -78,7 +92,7 @@ def lint_variable_schema(
             expect_boolean(report, (*path, flag), node[flag])
     if "description" in node:
         expect_string(report, (*path, "description"), node["description"])
-    sound = lint_schema_node(project, report, path, node, types=VARIABLE_TYPES, top_level=True)
+    sound = lint_schema_node(project, report, path, node, vocabulary=VARIABLE, top_level=True)
     if not sound:
         return  # values cannot be judged against a broken schema; its errors come first
     for field in ("defaultValue", "disabledValue"):
@@ -92,7 +106,7 @@ def lint_schema_node(
     path: FieldPath,
     node: Mapping[str, Any],
     *,
-    types: tuple[str, ...],
+    vocabulary: Vocabulary,
     top_level: bool,
 ) -> bool:
     """Check one schema (and its sub-schemas); True when no problem was found."""
@@ -107,14 +121,16 @@ def lint_schema_node(
     if "schema" in node:
         _lint_reference(project, report, path, node)
     kind = node.get("type")
-    if "type" in node and kind not in types:
+    if "type" in node and kind not in vocabulary.types:
         report.error(
-            (*path, "type"), f"unknown type {describe(kind)}", f"use one of {', '.join(types)}"
+            (*path, "type"),
+            f"unknown type {describe(kind)}",
+            f"use one of {', '.join(vocabulary.types)}",
         )
         kind = None
     if "oneOf" in node:
         branches = node["oneOf"]
-        least = 2 if types is REUSABLE_TYPES else 1
+        least = vocabulary.fewest_branches
         if not isinstance(branches, list) or len(branches) < least:
             report.error(
                 (*path, "oneOf"),
@@ -123,20 +139,20 @@ def lint_schema_node(
             )
         else:
             for index, branch in enumerate(branches):
-                _nested(project, report, (*path, "oneOf", index), branch, types)
-    _lint_object(project, report, path, node, kind, types)
-    _lint_array(project, report, path, node, kind, types)
-    _lint_limits(report, path, node, kind)
+                _nested(project, report, (*path, "oneOf", index), branch)
+    _lint_object(project, report, path, node)
+    _lint_array(project, report, path, node, kind, vocabulary)
+    _lint_limits(report, path, node)
     _lint_allowed_values(project, report, path, node)
     return len(report.problems) == before
 
 
-def _nested(
-    project: Project, report: Report, path: FieldPath, value: JSON, types: tuple[str, ...]
-) -> None:
+def _nested(project: Project, report: Report, path: FieldPath, value: JSON) -> None:
+    """A schema inside another one. Upstream checks it with the reusable-schema vocabulary,
+    even inside a variable schema (so no nested `json`, and nested arrays need `items`)."""
     node = strict_object(report, path, value, allowed=NESTED_FIELDS)
     if node is not None:
-        lint_schema_node(project, report, path, node, types=types, top_level=False)
+        lint_schema_node(project, report, path, node, vocabulary=REUSABLE, top_level=False)
 
 
 def _lint_reference(
@@ -163,20 +179,25 @@ def _lint_object(
     report: Report,
     path: FieldPath,
     node: Mapping[str, Any],
-    kind: JSON,
-    types: tuple[str, ...],
 ) -> None:
     properties = node.get("properties")
     if "properties" in node:
         if not isinstance(properties, dict):
-            report.error((*path, "properties"), "`properties` must be a mapping", "fix it")
+            report.error(
+                (*path, "properties"),
+                "`properties` must be a mapping",
+                "map each property name to its schema",
+            )
             properties = None
         else:
             for name, sub in properties.items():
-                _nested(project, report, (*path, "properties", name), sub, types)
+                _nested(project, report, (*path, "properties", name), sub)
     if "additionalProperties" in node and not isinstance(node["additionalProperties"], bool):
         _nested(
-            project, report, (*path, "additionalProperties"), node["additionalProperties"], types
+            project,
+            report,
+            (*path, "additionalProperties"),
+            node["additionalProperties"],
         )
     if "required" in node:
         names = expect_string_list(report, (*path, "required"), node["required"], unique=True)
@@ -187,10 +208,6 @@ def _lint_object(
                     f'required property "{name}" is not declared in `properties`',
                     "declare it or remove it from `required`",
                 )
-    if kind not in (None, "object"):
-        for name in ("properties", "additionalProperties", "required"):
-            if name in node:
-                report.error((*path, name), f"`{name}` applies only to objects", "remove it")
 
 
 def _lint_array(
@@ -199,21 +216,17 @@ def _lint_array(
     path: FieldPath,
     node: Mapping[str, Any],
     kind: JSON,
-    types: tuple[str, ...],
+    vocabulary: Vocabulary,
 ) -> None:
     if "items" in node:
-        _nested(project, report, (*path, "items"), node["items"], types)
-    elif kind == "array" and types is REUSABLE_TYPES:
+        _nested(project, report, (*path, "items"), node["items"])
+    elif kind == "array" and vocabulary.array_needs_items:
         report.error((*path, "items"), "an array schema needs `items`", "add `items: {...}`")
     if "uniqueItems" in node:
         expect_boolean(report, (*path, "uniqueItems"), node["uniqueItems"])
-    if kind not in (None, "array"):
-        for name in ("items", "minItems", "maxItems", "uniqueItems"):
-            if name in node:
-                report.error((*path, name), f"`{name}` applies only to arrays", "remove it")
 
 
-def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
     for name in ("minimum", "maximum"):
         if name in node and not is_number(node[name]):
             report.error((*path, name), f"`{name}` must be a number", "write a number")
@@ -227,18 +240,10 @@ def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
     if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
         error = regex_error(node["pattern"])
         if error:
-            report.error((*path, "pattern"), f"invalid regular expression: {error}", "fix it")
-    families = {
-        "minimum": ("integer", "double"),
-        "maximum": ("integer", "double"),
-        "minLength": ("string",),
-        "maxLength": ("string",),
-        "pattern": ("string",),
-    }
-    for name, allowed in families.items():
-        if name in node and kind is not None and kind not in allowed:
             report.error(
-                (*path, name), f"`{name}` does not apply to type {kind}", f"remove `{name}`"
+                (*path, "pattern"),
+                f"invalid regular expression: {error}",
+                "write a valid regular expression (escape special characters with a backslash)",
             )
 
 
@@ -258,8 +263,6 @@ def _lint_allowed_values(
     if "const" in node:
         for sub, message in value_problems(project, node["const"], shape):
             report.error((*path, "const", *sub), message, "fix the constant")
-    if "enum" in node and "const" in node:
-        report.error((*path, "const"), "set either `enum` or `const`", "keep one")
 
 
 def _refers_to_itself(

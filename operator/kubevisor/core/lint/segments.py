@@ -6,7 +6,7 @@ from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.conditions import lint_conditions
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import Report
-from kubevisor.core.lint.shapes import expect_boolean, expect_string, strict_object
+from kubevisor.core.lint.shapes import expect_field_types, strict_object
 
 FIELDS = ("description", "conditions", "archived", "promotable")
 
@@ -17,10 +17,8 @@ def lint_segment(project: Project, report: Report, segment: JSON) -> None:
     )
     if node is None:
         return
-    if "description" in node:
-        expect_string(report, ("description",), node["description"])
-    for flag in ("archived", "promotable"):
-        if flag in node:
-            expect_boolean(report, (flag,), node[flag])
+    expect_field_types(
+        report, (), node, strings=("description",), booleans=("archived", "promotable")
+    )
     if "conditions" in node:
         lint_conditions(project, report, ("conditions",), node["conditions"])

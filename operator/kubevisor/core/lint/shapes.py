@@ -29,9 +29,12 @@ def js_type(value: object) -> str:
 
 def is_number(value: object) -> TypeGuard[int | float]:
     """A finite JSON number; booleans are not numbers (Python says they are)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return math.isfinite(value)
+    kind = type(value)
+    if kind is int:
+        return True  # the common case first: lint calls this for every percentage and weight
+    if kind is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def is_integer(value: object) -> TypeGuard[int | float]:
@@ -171,3 +174,20 @@ def expect_mapping(report: Report, path: FieldPath, value: JSON) -> Mapping[str,
         )
         return None
     return value
+
+
+def expect_field_types(
+    report: Report,
+    path: FieldPath,
+    node: Mapping[str, Any],
+    *,
+    strings: Collection[str] = (),
+    booleans: Collection[str] = (),
+) -> None:
+    """Type-check the plain text and flag fields an object has (description, archived, ...)."""
+    for name in strings:
+        if name in node:
+            expect_string(report, (*path, name), node[name])
+    for name in booleans:
+        if name in node:
+            expect_boolean(report, (*path, name), node[name])

@@ -39,7 +39,6 @@ FEATURE_ASSERTION = (
     "children",
     *EXPECTATIONS,
 )
-CHILD = ("sticky", *EXPECTATIONS)
 EVALUATIONS = ("flag", "variation", "variables")
 PLACEHOLDER = "${{"
 
@@ -63,7 +62,7 @@ def _lint_segment_test(project: Project, report: Report, test: Mapping[str, Any]
     )
     key = test["segment"]
     if expect_string(report, ("segment",), key) and key not in project.defs.segments:
-        report.error(("segment",), f'unknown segment "{key}"', "fix the key")
+        report.error(("segment",), f'unknown segment "{key}"', "name a segment that exists")
     _common(report, test)
     for where, assertion in _assertions(report, test):
         node = strict_object(
@@ -88,7 +87,7 @@ def _lint_feature_test(project: Project, report: Report, test: Mapping[str, Any]
     )
     key = test["feature"]
     if expect_string(report, ("feature",), key) and key not in project.defs.features:
-        report.error(("feature",), f'unknown feature "{key}"', "fix the key")
+        report.error(("feature",), f'unknown feature "{key}"', "name a feature that exists")
     _common(report, test)
     for where, assertion in _assertions(report, test):
         node = strict_object(report, where, assertion, allowed=FEATURE_ASSERTION, required=("at",))
@@ -99,7 +98,9 @@ def _lint_feature_test(project: Project, report: Report, test: Mapping[str, Any]
         if "target" in node and expect_string(report, (*where, "target"), node["target"]):
             target = node["target"]
             if PLACEHOLDER not in target and target not in project.defs.targets:
-                report.error((*where, "target"), f'unknown target "{target}"', "fix the key")
+                report.error(
+                    (*where, "target"), f'unknown target "{target}"', "name a target that exists"
+                )
         if "at" in node:
             _lint_at(report, (*where, "at"), node["at"])
         _lint_expectations(report, where, node)
@@ -107,7 +108,8 @@ def _lint_feature_test(project: Project, report: Report, test: Mapping[str, Any]
         if "children" in node and not isinstance(children, list):
             report.error((*where, "children"), "expected a list", "write a YAML list")
         for index, child in enumerate(children if isinstance(children, list) else []):
-            child_node = strict_object(report, (*where, "children", index), child, allowed=CHILD)
+            # Upstream's child objects are not strict: unknown keys are ignored.
+            child_node = expect_mapping(report, (*where, "children", index), child)
             if child_node is not None:
                 _lint_expectations(report, (*where, "children", index), child_node)
 
@@ -120,7 +122,9 @@ def _common(report: Report, test: Mapping[str, Any]) -> None:
 def _assertions(report: Report, test: Mapping[str, Any]) -> list[tuple[FieldPath, JSON]]:
     assertions = test.get("assertions")
     if "assertions" in test and not isinstance(assertions, list):
-        report.error(("assertions",), f"expected a list, got {js_type(assertions)}", "fix it")
+        report.error(
+            ("assertions",), f"expected a list, got {js_type(assertions)}", "list the assertions"
+        )
         return []
     return [(("assertions", i), a) for i, a in enumerate(assertions or [])]
 
@@ -174,7 +178,11 @@ def _lint_at(report: Report, path: FieldPath, at: JSON) -> None:
     if isinstance(at, str):
         return  # a string `at` is for matrix placeholders, resolved when the test runs
     if not is_number(at) or not 0 <= at <= 100:
-        report.error(path, f"`at` must be a number from 0 to 100, got {describe(at)}", "fix it")
+        report.error(
+            path,
+            f"`at` must be a number from 0 to 100, got {describe(at)}",
+            "write the bucket percentage, e.g. 40",
+        )
 
 
 def _lint_expectations(report: Report, where: FieldPath, node: Mapping[str, Any]) -> None:
@@ -194,11 +202,8 @@ def _lint_expectations(report: Report, where: FieldPath, node: Mapping[str, Any]
                 "write the variation value",
             )
     if "expectedEvaluations" in node:
-        evaluations = strict_object(
-            report,
-            (*where, "expectedEvaluations"),
-            node["expectedEvaluations"],
-            allowed=EVALUATIONS,
+        evaluations = expect_mapping(
+            report, (*where, "expectedEvaluations"), node["expectedEvaluations"]
         )
         for name, value in (evaluations or {}).items():
             if name in EVALUATIONS:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.context import Project
-from kubevisor.core.lint.regex import regex_error
+from kubevisor.core.lint.regex import clearly_mismatches
 from kubevisor.core.lint.shapes import describe, is_integer, is_number, is_scalar, js_equal, js_type
 
 SubPath = tuple[str | int, ...]
@@ -118,7 +117,7 @@ def _check_object(
     declared = properties if isinstance(properties, dict) else {}
     required = node.get("required")
     # Upstream treats every declared property as required when `required` is not given.
-    needed = required if isinstance(required, list) else list(declared)
+    needed = required if isinstance(required, list) and required else list(declared)
     for name in needed:
         if isinstance(name, str) and name not in value:
             problems.append(((*at, name), f'required property "{name}" is missing'))
@@ -160,11 +159,6 @@ def _check_limits(value: JSON, node: Mapping[str, Any], at: SubPath) -> list[Val
         if is_integer(longest) and len(sized) > longest:
             problems.append((at, f"has {len(sized)} {what}, more than the maximum {longest}"))
     pattern = node.get("pattern")
-    if (
-        isinstance(value, str)
-        and isinstance(pattern, str)
-        and regex_error(pattern) is None
-        and re.search(pattern, value) is None
-    ):
+    if isinstance(value, str) and isinstance(pattern, str) and clearly_mismatches(pattern, value):
         problems.append((at, f"value {describe(value)} does not match {describe(pattern)}"))
     return problems

@@ -48,6 +48,21 @@ def lint_variable_values(
                 report.error(where, message, HINT)
 
 
+def lint_variable_maps(
+    project: Project,
+    report: Report,
+    path: FieldPath,
+    node: Mapping[str, Any],
+    schemas: Mapping[str, Any],
+) -> None:
+    """The `variables` and `variableOverrides` of a variation or a rule."""
+    if "variables" in node:
+        lint_variable_values(project, report, (*path, "variables"), node["variables"], schemas)
+    if "variableOverrides" in node:
+        overrides = node["variableOverrides"]
+        lint_variable_overrides(project, report, (*path, "variableOverrides"), overrides, schemas)
+
+
 def lint_variable_overrides(
     project: Project,
     report: Report,
@@ -70,7 +85,11 @@ def lint_variable_overrides(
             )
             continue
         if not isinstance(entries, list):
-            report.error(where, f"expected a list of overrides, got {js_type(entries)}", "fix it")
+            report.error(
+                where,
+                f"expected a list of overrides, got {js_type(entries)}",
+                "list `- segments: ..., value: ...` entries",
+            )
             continue
         for index, entry in enumerate(entries):
             _lint_override(project, report, (*where, index), name, entry, schemas[name])

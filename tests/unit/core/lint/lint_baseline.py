@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import pytest
 from kubevisor.core.definitions import Definitions, ProjectConfig
 
 ATTRIBUTES: dict[str, Any] = {
@@ -145,8 +144,3 @@ def valid_definitions() -> Definitions:
         targets=copy.deepcopy(TARGETS),
         tests=copy.deepcopy(TESTS),
     )
-
-
-@pytest.fixture
-def defs() -> Definitions:
-    return valid_definitions()

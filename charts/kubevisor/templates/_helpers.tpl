@@ -1,0 +1,80 @@
+{{/* Names and labels shared by every template. */}}
+
+{{- define "kubevisor.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "kubevisor.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kubevisor.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kubevisor.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kubevisor.labels" -}}
+{{ include "kubevisor.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: kubevisor
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "kubevisor.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "kubevisor.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Namespaces served in namespaced scope; fails early on a scope typo or an empty list. */}}
+{{- define "kubevisor.watchNamespaces" -}}
+{{- if not (has .Values.rbac.scope (list "cluster" "namespaced")) -}}
+{{- fail (printf "rbac.scope must be cluster or namespaced, not %q" .Values.rbac.scope) -}}
+{{- end -}}
+{{- if eq .Values.rbac.scope "namespaced" -}}
+{{- $namespaces := .Values.watchNamespaces | default (list .Release.Namespace) -}}
+{{- join "," (uniq $namespaces) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The rules on our own kinds, the same in both scopes. */}}
+{{- define "kubevisor.kindRules" -}}
+# Read every kubevisor kind: the operator's watch caches.
+- apiGroups: ["kubevisor.io"]
+  resources: [attributes, segments, features, groups, schemas, datafiles]
+  verbs: [get, list, watch]
+# The finalizer that guards outputs an ownerReference cannot clean up (copies, object store).
+- apiGroups: ["kubevisor.io"]
+  resources: [datafiles]
+  verbs: [patch]
+# kstatus conditions on every object.
+- apiGroups: ["kubevisor.io"]
+  resources: [attributes/status, segments/status, features/status, groups/status, schemas/status, datafiles/status]
+  verbs: [patch]
+# Published datafiles and the kubevisor-state ConfigMap (server-side apply creates or patches).
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, create, patch, delete]
+# Object-store credentials named by Datafile.spec.objectStore.credentialsSecret; no list/watch.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+# An Event on the object for every publish and every problem.
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+{{- end -}}
+
+{{/* ConfigMap copies into namespaces that are not watched. */}}
+{{- define "kubevisor.copyRules" -}}
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, create, patch, delete]
+{{- end -}}

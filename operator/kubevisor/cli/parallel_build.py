@@ -1,0 +1,93 @@
+"""The two slow steps of `kubevisor build` split over two processes on big projects.
+
+Reading definition files and building environments are independent units of work (files parse
+on their own; each environment has its own state), so a forked child takes half of each while
+the parent does the other half (and lint). Results are identical to the serial path: the child
+returns parsed values or finished file bytes, merged in the serial order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from kubevisor.cli.forking import can_fork, start_in_child
+from kubevisor.core.build import BuildOutput, build_project
+from kubevisor.core.definitions import Definitions, Kind
+from kubevisor.sources.project import (
+    ProjectLayout,
+    assemble,
+    list_entities,
+    read_entities,
+)
+
+PARALLEL_MIN_FILES = 400
+"""Below this many definition files a second process costs more than it saves."""
+
+
+def load_definitions(layout: ProjectLayout) -> Definitions:
+    """`load_layout`, reading the second half of the files in a child process when it pays."""
+    entities = list_entities(layout)
+    if len(entities) < PARALLEL_MIN_FILES or not can_fork():
+        return assemble(layout, entities, read_entities(layout, entities))
+    half = len(entities) // 2
+    second_half = start_in_child(lambda: read_entities(layout, entities[half:]))
+    try:
+        first = read_entities(layout, entities[:half])
+    except BaseException:
+        _discard(second_half)
+        raise
+    return assemble(layout, entities, first + second_half())
+
+
+def build_with_check(
+    definitions: Definitions,
+    check: Callable[[], int | None],
+    **options: Any,
+) -> BuildOutput | int:
+    """`build_project(definitions, **options)` after `check()` (lint) passes.
+
+    Returns `check()`'s exit code when it fails. On big projects with several environments the
+    later environments build in a child process while the parent checks and builds the rest.
+    """
+    config = definitions.config
+    environments: list[str | None] = (
+        list(config.environments) if config.environments is not None else [None]
+    )
+    files = sum(len(definitions.of_kind(kind)) for kind in Kind)
+    if len(environments) < 2 or files < PARALLEL_MIN_FILES or not can_fork():
+        code = check()
+        return code if code is not None else build_project(definitions, **options)
+    half = len(environments) // 2
+
+    def build_later() -> BuildOutput:
+        output = build_project(definitions, environments=environments[half:], **options)
+        return replace(output, states={})  # only the bytes are needed; states are large
+
+    later = start_in_child(build_later)
+    try:
+        code = check()
+        if code is not None:
+            _discard(later)
+            return code
+        first = build_project(definitions, environments=environments[:half], **options)
+    except BaseException:
+        _discard(later)
+        raise
+    second = later()
+    if first.problems or second.problems:
+        return BuildOutput(problems=first.problems + second.problems)
+    return BuildOutput(
+        files={**first.files, **second.files},
+        state_files={**first.state_files, **second.state_files},
+        states={**first.states, **second.states},
+        revision=first.revision,
+    )
+
+
+def _discard(result: Callable[[], object]) -> None:
+    """Wait for a child whose result is no longer wanted (so no process is left behind)."""
+    with contextlib.suppress(Exception):
+        result()

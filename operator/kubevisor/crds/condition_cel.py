@@ -1,0 +1,79 @@
+"""CEL that checks Featurevisor condition trees (spec §3.1) and segment expressions (§3.6) to a
+bounded depth.
+
+CEL has no recursion, so the check is unrolled: each level accepts `"*"`/a string, a list of
+conditions, a plain condition `{attribute, operator, value?, regexFlags?}`, or `{and|or|not:
+[...]}`. Below MAX_DEPTH levels anything is accepted (the operator's lint still reports it);
+real condition trees rarely nest deeper than two or three.
+"""
+
+from __future__ import annotations
+
+OPERATORS = (
+    "equals",
+    "notEquals",
+    "before",
+    "after",
+    "in",
+    "notIn",
+    "contains",
+    "notContains",
+    "startsWith",
+    "endsWith",
+    "semverEquals",
+    "semverNotEquals",
+    "semverGreaterThan",
+    "semverGreaterThanOrEquals",
+    "semverLessThan",
+    "semverLessThanOrEquals",
+    "matches",
+    "notMatches",
+    "greaterThan",
+    "greaterThanOrEquals",
+    "lessThan",
+    "lessThanOrEquals",
+    "exists",
+    "notExists",
+    "includes",
+    "notIncludes",
+)
+MAX_DEPTH = 3
+OPERATOR_LIST = "[" + ", ".join(f"'{name}'" for name in OPERATORS) + "]"
+
+
+def plain_condition_ok(node: str) -> str:
+    return (
+        f"(type({node}.attribute) == string && has({node}.operator) && "
+        f"{node}.operator in {OPERATOR_LIST} && (!has({node}.regexFlags) || "
+        f"(type({node}.regexFlags) == string && {node}.regexFlags.matches('^[gimsuy]*$'))))"
+    )
+
+
+def conditions_ok(node: str, depth: int = MAX_DEPTH) -> str:
+    """CEL that is true when `node` is a well-formed condition expression."""
+    return _tree_ok(node, depth, plain=True)
+
+
+def segments_ok(node: str, depth: int = MAX_DEPTH) -> str:
+    """CEL that is true when `node` is a well-formed segment expression (spec §3.6)."""
+    return _tree_ok(node, depth, plain=False)
+
+
+def _tree_ok(node: str, depth: int, *, plain: bool) -> str:
+    """Strings are leaves, lists mean AND, maps are and/or/not groups (or plain conditions)."""
+    if depth == 0:
+        return "true"
+    item, key = f"c{depth}", f"k{depth}"
+    inner = _tree_ok(item, depth - 1, plain=plain)
+    groups = (
+        f"['and', 'or', 'not'].exists({key}, {key} in {node}) && "
+        f"['and', 'or', 'not'].all({key}, !({key} in {node}) || "
+        f"(type({node}[{key}]) == list && {node}[{key}].all({item}, {inner})))"
+    )
+    as_map = (
+        f"(has({node}.attribute) ? {plain_condition_ok(node)} : ({groups}))" if plain else groups
+    )
+    return (
+        f"(type({node}) == string || (type({node}) == list && {node}.all({item}, {inner})) || "
+        f"(type({node}) == map && {as_map}))"
+    )

@@ -1,0 +1,96 @@
+"""`kubevisor build` on a project folder: output, the two-process path, clean errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kubevisor.cli import main
+from kubevisor.cli.build import yargs_revision
+from kubevisor.cli.parallel_build import PARALLEL_MIN_FILES
+from kubevisor.core.build import build_project
+from kubevisor.sources.project import load_project
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic project large enough for the two-process path."""
+    project = tmp_path_factory.mktemp("synthetic") / "project"
+    generator = REPO / "bench" / "gen_synthetic.py"
+    command = [sys.executable, str(generator), "--out", str(project), "--features", "300"]
+    subprocess.run(command, check=True, capture_output=True)
+    assert sum(1 for _ in project.rglob("*.yml")) >= PARALLEL_MIN_FILES
+    return project
+
+
+def test_two_process_build_equals_the_serial_core_build(big_project: Path, tmp_path: Path) -> None:
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert main(["build", str(big_project), "--out", str(out), "--state-dir", str(state)]) == 0
+    serial = build_project(load_project(big_project), states={}, current_revision="0")
+    assert not serial.problems
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written == serial.files
+    for name, content in serial.state_files.items():
+        assert (state / name).read_bytes() == content
+
+
+def test_second_build_keeps_revision_moving(tmp_path: Path) -> None:
+    project = REPO / "tests" / "conformance" / "fixtures" / "mini" / "input"
+    args = ["build", str(project), "--out", str(tmp_path / "o"), "--state-dir", str(tmp_path / "s")]
+    assert main(args) == 0
+    assert main(args) == 0
+    assert (tmp_path / "s" / "REVISION").read_text() == "2"
+    assert (tmp_path / "o" / "REVISION").read_text() == "2"
+
+
+def test_bad_input_exits_1_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "featurevisor.config.js").write_text("module.exports = { sets: true };")
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "sets mode is not supported yet" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_rules_is_reported_not_crashed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "featurevisor.config.js").write_text('module.exports = {environments: ["a"]};')
+    (tmp_path / "targets").mkdir()
+    (tmp_path / "targets" / "all.yml").write_text("description: all\n")
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "f.yml").write_text("description: f\nbucketBy: userId\nrules: {}\n")
+    args = ["build", str(tmp_path), "--out", str(tmp_path / "o"), "--no-lint"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "rules.a" in err and "no rules for this environment" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_print_needs_an_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = REPO / "tests" / "conformance" / "fixtures" / "mini" / "input"
+    assert main(["build", str(project), "--print", "--state-dir", str(tmp_path)]) == 1
+    assert "--environment" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [("1.0", "1"), ("7", "7"), ("007", "007"), ("v2", "v2"), ("1e3", "1000"), ("0", None)],
+)
+def test_revision_option_reads_like_upstream_yargs(given: str, used: str | None) -> None:
+    assert yargs_revision(given) == used
+
+
+def test_explicit_revision_is_written(tmp_path: Path) -> None:
+    project = REPO / "tests" / "conformance" / "fixtures" / "mini" / "input"
+    args = ["build", str(project), "--out", str(tmp_path / "o"), "--state-dir", str(tmp_path / "s")]
+    assert main([*args, "--revision", "1.0"]) == 0
+    assert (tmp_path / "o" / "REVISION").read_text() == "1"
+    assert (
+        b'"revision":"1"' in (tmp_path / "o" / "production" / "featurevisor-all.json").read_bytes()
+    )
