@@ -43,9 +43,7 @@ def feature(key: str, percentage: float = 100) -> dict[str, Any]:
             "description": f"Feature {key}",
             "tags": ["all"],
             "bucketBy": "userId",
-            "rules": {
-                "production": [{"key": "main", "segments": "*", "percentage": percentage}]
-            },
+            "rules": {"production": [{"key": "main", "segments": "*", "percentage": percentage}]},
         },
     }
 
