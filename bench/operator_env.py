@@ -166,6 +166,19 @@ class Operator:
         fields = stat[stat.rindex(")") + 2 :].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def wait_idle(self, timeout: float = 600) -> None:
+        """Until the operator used under 0.1 s of CPU in 2 s (e.g. its first status pass,
+        which writes every object's status, is over)."""
+        deadline = time.monotonic() + timeout
+        used = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(2)
+            now_used = self.cpu_seconds()
+            if now_used - used < 0.1:
+                return
+            used = now_used
+        raise SystemExit("the operator did not become idle")
+
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)

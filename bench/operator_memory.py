@@ -43,15 +43,8 @@ def main() -> None:
             watch.wait_for("1", timeout=600)
             published = time.monotonic()
             features = len(watch.datafile()["features"])
-            # Idle: the first pass also writes every object's status; wait until the operator
-            # has used less than 0.1 s of CPU in 2 s.
-            used = operator.cpu_seconds()
-            while True:
-                time.sleep(2)
-                now_used = operator.cpu_seconds()
-                if now_used - used < 0.1:
-                    break
-                used = now_used
+            # The first pass also writes every object's status: measure once that is over.
+            operator.wait_idle()
             idle = time.monotonic()
             rss, peak = operator.rss_mib()
             total, count = compile_seconds(operator.metrics())
