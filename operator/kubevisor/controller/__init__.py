@@ -1,1 +1,1 @@
-"""The Kopf operator: indexes, debounce, status, metrics."""
+"""The Kopf operator: watch cache, debounce, compile, publish, status, metrics."""
