@@ -25,7 +25,7 @@ from kubevisor.controller.writer import StatusWriter
 logger = logging.getLogger(__name__)
 
 
-def make_registry(reconciler: Reconciler) -> kopf.OperatorRegistry:
+def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.OperatorRegistry:
     registry = kopf.OperatorRegistry()
     register(registry, reconciler)
 
@@ -40,6 +40,9 @@ def make_registry(reconciler: Reconciler) -> kopf.OperatorRegistry:
         settings.watching.client_timeout = 330
         settings.watching.connect_timeout = 30
         settings.networking.request_timeout = 60
+        # Namespaced mode: the namespaces are named exactly and the CRDs are installed, so Kopf
+        # must not list namespaces or watch CRDs (cluster-scoped rights a Role cannot grant).
+        settings.scanning.disabled = namespaced
 
     return registry
 
@@ -65,7 +68,7 @@ async def run(settings: OperatorSettings) -> None:
     watchdog = Watchdog(client, reconciler, settings.namespaces)
     operator_task = asyncio.create_task(
         kopf.operator(
-            registry=make_registry(reconciler),
+            registry=make_registry(reconciler, namespaced=bool(settings.namespaces)),
             standalone=True,  # leader election is ours (a Lease), not Kopf peering
             clusterwide=not settings.namespaces,
             namespaces=settings.namespaces,
