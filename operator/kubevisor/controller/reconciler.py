@@ -24,6 +24,7 @@ from kubevisor.controller.settings import OperatorSettings
 from kubevisor.controller.statestore import StateStore
 from kubevisor.controller.status import DatafileOutcome, datafile_status, input_status
 from kubevisor.controller.writer import StatusWriter
+from kubevisor.core.definitions import Kind, Problem
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -257,12 +258,21 @@ class Reconciler:
         async def report(item: tuple[tuple[str, str], dict[str, Any]]) -> None:
             (kind, name), obj = item
             problems = plan.problems.get((kind, name), [])
+            if kind == "Datafile" and not problems:  # unplanned yet no problem: say so
+                problems = [UNREADABLE_DATAFILE]
             status = input_status(
                 problems, obj.get("status") or {}, generation=_generation(obj), now=now
             )
             await self.writer.write(obj, status, None)
 
-        inputs = [item for item in by_name.items() if item[0][0] != "Datafile"]
+        planned = {datafile_plan.name for datafile_plan in plan.datafiles}
+        # Datafiles that could not be read (a duplicate target, a bad field) have no plan: they
+        # report their problems like any other input, so none of them is left without status.
+        inputs = [
+            item
+            for item in by_name.items()
+            if item[0][0] != "Datafile" or item[0][1] not in planned
+        ]
         # A few writes in flight: the first pass over 10,000 objects took a minute one by one.
         await for_each(inputs, report, limit=STATUS_WRITES_IN_FLIGHT)
         if retry:
@@ -283,6 +293,11 @@ async def for_each(
             await action(item)
 
     await asyncio.gather(*(worker() for _ in range(limit)))
+
+
+UNREADABLE_DATAFILE = Problem(
+    Kind.TARGET, "", "spec", "could not be read", "see the operator log for the reason"
+)
 
 
 def _generation(obj: Mapping[str, Any]) -> int:

@@ -71,7 +71,8 @@ def describe(problems: Sequence[Problem], limit: int = 5) -> str:
 def input_status(
     problems: Sequence[Problem], previous: Mapping[str, Any], *, generation: int, now: str
 ) -> dict[str, Any]:
-    """Status of an Attribute, Segment, Feature, Group or Schema."""
+    """Status of an Attribute, Segment, Feature, Group or Schema (or of a Datafile that could
+    not be read, which has no build to report)."""
     if problems:
         wanted = [
             *stalled("InvalidDefinition", describe(problems)),
