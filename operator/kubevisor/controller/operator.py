@@ -109,7 +109,10 @@ async def run(settings: OperatorSettings) -> None:
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
-            task.result()  # surface the error that stopped us
+            # On SIGTERM Kopf stops and cancels the loop's other tasks: a clean shutdown.
+            # Anything else that ended a task is the error that stopped us.
+            if not task.cancelled() and (error := task.exception()) is not None:
+                raise error
     finally:
         for task in [*tasks, listing_check]:
             task.cancel()

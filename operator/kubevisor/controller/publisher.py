@@ -8,29 +8,24 @@ paths) are guarded by a finalizer on the Datafile.
 
 from __future__ import annotations
 
-import base64
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from lightkube import AsyncClient
 from lightkube.core.exceptions import ApiError
-from lightkube.resources.core_v1 import Secret
 from lightkube.types import PatchType
 
-from kubevisor.client.format import DATA_KEY
 from kubevisor.controller.metrics import Metrics
 from kubevisor.controller.plan import DatafilePlan
 from kubevisor.controller.resources import RESOURCES
 from kubevisor.controller.status import DatafileOutcome, OutputResult
-from kubevisor.sinks.configmap import (
-    ConfigMapTarget,
-    DatafileRef,
-    delete_configmap,
-    publish_configmap,
-)
+from kubevisor.sinks.configmap import configmap_targets, delete_configmap, publish_configmap
+from kubevisor.sinks.credentials import read_credentials
 from kubevisor.sinks.objectstore import (
     ObjectStoreConfigError,
+    ObjectStoreLocation,
     delete_object,
     open_object_store,
     publish_object,
@@ -38,20 +33,8 @@ from kubevisor.sinks.objectstore import (
 from kubevisor.sinks.payload import Payload
 from kubevisor.sinks.results import Outcome, PublishResult
 
+logger = logging.getLogger(__name__)
 FINALIZER = "kubevisor.io/outputs"
-
-
-def configmap_targets(obj: Mapping[str, Any]) -> list[ConfigMapTarget]:
-    metadata, spec = obj["metadata"], obj.get("spec") or {}
-    settings = spec.get("configMap") or {}
-    owner = DatafileRef(metadata["name"], metadata["namespace"], metadata.get("uid"))
-    name = settings.get("name") or metadata["name"]
-    key = settings.get("key") or DATA_KEY
-    namespaces = [metadata["namespace"], *(settings.get("namespaces") or [])]
-    return [
-        ConfigMapTarget(name=name, namespace=namespace, datafile=owner, key=key)
-        for namespace in dict.fromkeys(namespaces)
-    ]
 
 
 def needs_finalizer(obj: Mapping[str, Any]) -> bool:
@@ -90,7 +73,7 @@ class Publisher:
                 outcome.too_large = result.message
         store = (obj.get("spec") or {}).get("objectStore")
         if store:
-            location = open_object_store(store["url"], await self._credentials(obj, store))
+            location = await self._open_store(obj, store)
             if isinstance(location, ObjectStoreConfigError):
                 result = location.as_result()
             else:
@@ -119,8 +102,16 @@ class Publisher:
         results = [await delete_configmap(self.client, t) for t in configmap_targets(obj)]
         store = spec.get("objectStore")
         if store:
-            location = open_object_store(store["url"], await self._credentials(obj, store))
-            if not isinstance(location, ObjectStoreConfigError):
+            location = await self._open_store(obj, store)
+            if isinstance(location, ObjectStoreConfigError):
+                # Not a reason to keep the Datafile forever (its Secret may be gone with its
+                # namespace): the revision objects stay anyway; say what was left behind.
+                logger.warning(
+                    "%s: object store output left in place: %s",
+                    obj["metadata"]["name"],
+                    location.message,
+                )
+            else:
                 results.append(
                     await delete_object(
                         location,
@@ -137,25 +128,24 @@ class Publisher:
         self.metrics.publish_seconds.labels(output).observe(time.perf_counter() - started)
         return result
 
-    async def _credentials(
+    async def _open_store(
         self, obj: Mapping[str, Any], store: Mapping[str, Any]
-    ) -> dict[str, str]:
-        values: dict[str, str] = {}
-        if store.get("endpoint"):
-            values["AWS_ENDPOINT_URL"] = str(store["endpoint"])
-        if store.get("region"):
-            values["AWS_REGION"] = str(store["region"])
+    ) -> ObjectStoreLocation | ObjectStoreConfigError:
+        """The Datafile's object store, with the credentials of its Secret (a missing Secret
+        or a forbidden read comes back as an error value that names it)."""
+        url = str(store["url"])
+        credentials: dict[str, str] = {}
         secret_name = (store.get("credentialsSecret") or {}).get("name")
         if secret_name:
-            try:
-                secret = await self.client.get(
-                    Secret, secret_name, namespace=obj["metadata"]["namespace"]
-                )
-            except ApiError:
-                return values  # the store then answers "access denied", which status shows
-            for key, value in (secret.data or {}).items():
-                values[key] = base64.b64decode(value).decode()
-        return values
+            read = await read_credentials(
+                self.client, obj["metadata"]["namespace"], secret_name, url=url
+            )
+            if isinstance(read, ObjectStoreConfigError):
+                return read
+            credentials = read
+        return open_object_store(
+            url, credentials, endpoint=store.get("endpoint"), region=store.get("region")
+        )
 
     async def _set_finalizer(self, obj: Mapping[str, Any], *, present: bool) -> None:
         metadata = obj["metadata"]

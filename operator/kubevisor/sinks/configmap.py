@@ -129,14 +129,13 @@ def gzip_deterministic(content: bytes) -> bytes:
 def configmap_targets(datafile: Mapping[str, Any]) -> list[ConfigMapTarget]:
     """The ConfigMap outputs a Datafile resource (as the API returns it) asks for.
 
-    One in the Datafile's namespace, with an ownerReference, then one copy per extra namespace
-    in `spec.configMap.namespaces`; none without `spec.configMap`. The name defaults to the
-    Datafile's, the key to `datafile.json`; the Datafile's labels are carried over.
+    One in the Datafile's namespace, with an ownerReference (every Datafile has it, with or
+    without `spec.configMap`), then one copy per extra namespace in `spec.configMap.namespaces`.
+    The name defaults to the Datafile's, the key to `datafile.json`; the Datafile's labels are
+    carried over.
     """
     metadata = datafile.get("metadata") or {}
-    spec = (datafile.get("spec") or {}).get("configMap")
-    if spec is None:
-        return []
+    spec = (datafile.get("spec") or {}).get("configMap") or {}
     ref = DatafileRef(metadata["name"], metadata["namespace"], metadata.get("uid"))
     namespaces = dict.fromkeys([ref.namespace, *spec.get("namespaces", [])])
     return [

@@ -207,4 +207,6 @@ def test_targets_default_to_the_datafile_name_and_key() -> None:
     datafile = {"metadata": {"name": "all", "namespace": "shop"}, "spec": {"configMap": {}}}
     (only,) = configmap_targets(datafile)
     assert (only.namespace, only.name, only.key) == ("shop", "all", "datafile.json")
-    assert configmap_targets({"metadata": {"name": "all", "namespace": "shop"}, "spec": {}}) == []
+    # without spec.configMap too: every Datafile gets its ConfigMap
+    (default,) = configmap_targets({"metadata": {"name": "all", "namespace": "shop"}, "spec": {}})
+    assert (default.namespace, default.name, default.key) == ("shop", "all", "datafile.json")
