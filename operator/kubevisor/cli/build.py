@@ -1,9 +1,12 @@
 """`kubevisor build SOURCE`: write datafiles like `featurevisor build` (v3.1.0), byte for byte.
 
-SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`). Definitions that
-`kubevisor lint` rejects are refused (nothing is written) unless `--no-lint`. State is read from
-and written to the project's state folder (`.featurevisor/` by default) like upstream, so
-raising a percentage keeps users where they were.
+SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`), or Kubernetes
+manifest files and folders: each namespace is built like one project, into
+`OUT/<namespace>/<environment>/featurevisor-<target>.json`, with state in
+`OUT/.kubevisor-state/<namespace>/` unless `--state-dir`. Definitions that `kubevisor lint`
+rejects are refused (nothing is written) unless `--no-lint`. State is read from and written to
+the state folder (a project's `.featurevisor/` by default) like upstream, so raising a
+percentage keeps users where they were.
 """
 
 from __future__ import annotations
