@@ -16,6 +16,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from lightkube.core.exceptions import ApiError
+
 from kubevisor.controller.metrics import Metrics
 from kubevisor.controller.plan import NamespacePlan, SavedState, plan_namespace
 from kubevisor.controller.publisher import Publisher
@@ -172,6 +174,19 @@ class Reconciler:
             for namespace in due:
                 try:
                     await self.reconcile(namespace)
+                except ApiError as error:
+                    message = error.status.message or str(error)
+                    if error.status.code == 403 and "being terminated" in message:
+                        # Its objects go with it; their deletion events will touch it again.
+                        logger.info("namespace %s is being deleted: %s", namespace, message)
+                        continue
+                    logger.warning(
+                        "reconciling namespace %s: API error %s: %s; retrying in 5 s",
+                        namespace,
+                        error.status.code,
+                        message,
+                    )
+                    self.touch(namespace, delay=5.0)
                 except Exception:  # one namespace must not stop the others
                     logger.exception("reconciling namespace %s failed; retrying", namespace)
                     self.touch(namespace, delay=5.0)
