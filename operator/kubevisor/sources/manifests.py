@@ -32,7 +32,7 @@ from kubevisor.core.keyorder import (
 from kubevisor.core.ordering import in_listing_order
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.kubectl_yaml import Document, KubectlYAMLError, iter_documents
-from kubevisor.sources.yaml12 import js_number
+from kubevisor.sources.yaml_nodes import js_number
 
 API_VERSION = "kubevisor.io/v1alpha1"
 DEFAULT_NAMESPACE = "default"
