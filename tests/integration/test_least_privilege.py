@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import yaml
-from botocore.config import Config
 from gitops_health import argocd_health, flux_health_check_exprs, kstatus_of
 from kubevisor.devcluster.state import ClusterInfo
 from packaging_tools import (
@@ -28,6 +26,7 @@ from packaging_tools import (
     service_account_kubeconfig,
     wait_for,
 )
+from s3_helpers import s3_client
 
 EXAMPLE = ROOT / "examples" / "shop"
 
@@ -41,17 +40,6 @@ class Run:
     objects: list[dict[str, Any]] = field(default_factory=list)
     captured: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     stored_object: dict[str, Any] = field(default_factory=dict)
-
-
-def s3_client(cluster: ClusterInfo) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=cluster.s3_endpoint,
-        aws_access_key_id=cluster.s3_access_key,
-        aws_secret_access_key=cluster.s3_secret_key,
-        region_name=cluster.s3_region,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
 
 
 def example_in(namespace: str) -> str:
