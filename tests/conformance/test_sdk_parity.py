@@ -154,15 +154,19 @@ def _decisions_agree(
             ), f"{where} variable {variable_key}"
 
 
-@pytest.mark.parametrize(
+EACH_DATAFILE = pytest.mark.parametrize(
     "path", DATAFILES, ids=[str(path.relative_to(FIXTURES)) for path in DATAFILES]
 )
-@settings(
+PARITY_SETTINGS = settings(
     max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
     derandomize=os.environ.get("PARITY_RANDOM") is None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
+@EACH_DATAFILE
+@PARITY_SETTINGS
 @given(data=st.data())
 def test_decisions_match_the_official_sdk(path: Path, data: st.DataObject) -> None:
     datafile = json.loads(path.read_text())
@@ -181,15 +185,8 @@ boundary_values = st.one_of(
 )
 
 
-@pytest.mark.parametrize(
-    "path", DATAFILES, ids=[str(path.relative_to(FIXTURES)) for path in DATAFILES]
-)
-@settings(
-    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
-    derandomize=os.environ.get("PARITY_RANDOM") is None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@EACH_DATAFILE
+@PARITY_SETTINGS
 @given(data=st.data())
 def test_decisions_match_with_a_bucket_value_hook(path: Path, data: st.DataObject) -> None:
     """The test runner's `at`: a module / hook that replaces every bucket value."""

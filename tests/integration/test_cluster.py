@@ -7,14 +7,12 @@ import json
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from kubevisor.devcluster.cluster import temporary_cluster
 from kubevisor.devcluster.state import ClusterInfo, KubectlError
+from s3_helpers import s3_client
 
 
 def _unique(prefix: str) -> str:
@@ -33,17 +31,6 @@ def _wait_until_gone(cluster: ClusterInfo, *args: str, limit: float = 60.0) -> b
             raise
         time.sleep(0.5)
     return False
-
-
-def _s3_client(cluster: ClusterInfo, secret_key: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=cluster.s3_endpoint,
-        aws_access_key_id=cluster.s3_access_key,
-        aws_secret_access_key=secret_key,
-        region_name=cluster.s3_region,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
 
 
 def test_api_server_lists_the_built_in_namespaces(cluster: ClusterInfo) -> None:
@@ -102,7 +89,7 @@ def test_garbage_collector_removes_owned_objects(cluster: ClusterInfo) -> None:
 
 
 def test_s3_stores_and_returns_an_object(cluster: ClusterInfo) -> None:
-    s3 = _s3_client(cluster, cluster.s3_secret_key)
+    s3 = s3_client(cluster)
     bucket = _unique("kv-bucket")
     s3.create_bucket(Bucket=bucket)
     body = json.dumps({"revision": 1}).encode()
@@ -113,8 +100,8 @@ def test_s3_stores_and_returns_an_object(cluster: ClusterInfo) -> None:
 
 def test_s3_rejects_a_wrong_secret(cluster: ClusterInfo) -> None:
     bucket = _unique("kv-bucket")
-    _s3_client(cluster, cluster.s3_secret_key).create_bucket(Bucket=bucket)
-    intruder = _s3_client(cluster, cluster.s3_secret_key + "x")
+    s3_client(cluster).create_bucket(Bucket=bucket)
+    intruder = s3_client(cluster, secret_key=cluster.s3_secret_key + "x")
     with pytest.raises(ClientError) as raised:
         intruder.put_object(Bucket=bucket, Key="k", Body=b"nope")
     assert raised.value.response["Error"]["Code"] in ("AccessDenied", "SignatureDoesNotMatch")

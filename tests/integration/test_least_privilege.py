@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import yaml
-from botocore.config import Config
 from gitops_health import argocd_health, flux_health_check_exprs, kstatus_of
 from kubevisor.devcluster.state import ClusterInfo
 from packaging_tools import (
@@ -28,6 +26,7 @@ from packaging_tools import (
     service_account_kubeconfig,
     wait_for,
 )
+from s3_helpers import s3_client
 
 EXAMPLE = ROOT / "examples" / "shop"
 
@@ -43,17 +42,6 @@ class Run:
     stored_object: dict[str, Any] = field(default_factory=dict)
 
 
-def s3_client(cluster: ClusterInfo) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=cluster.s3_endpoint,
-        aws_access_key_id=cluster.s3_access_key,
-        aws_secret_access_key=cluster.s3_secret_key,
-        region_name=cluster.s3_region,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
-
-
 def example_in(namespace: str) -> str:
     docs = []
     for path in sorted(EXAMPLE.glob("*.yaml")):
@@ -64,15 +52,15 @@ def example_in(namespace: str) -> str:
     return yaml.safe_dump_all(docs)
 
 
-def manifest(kind: str, name: str, namespace: str, spec: dict[str, Any]) -> str:
-    return yaml.safe_dump(
-        {
-            "apiVersion": "kubevisor.io/v1alpha1",
-            "kind": kind,
-            "metadata": {"name": name, "namespace": namespace},
-            "spec": spec,
-        }
-    )
+def apply(cluster: ClusterInfo, kind: str, name: str, namespace: str, spec: dict[str, Any]) -> None:
+    """Create or update one kubevisor object with kubectl, as a user would."""
+    manifest = {
+        "apiVersion": "kubevisor.io/v1alpha1",
+        "kind": kind,
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
+    }
+    cluster.kubectl("apply", "-f", "-", stdin=yaml.safe_dump(manifest))
 
 
 def get_all(cluster: ClusterInfo, namespace: str) -> list[dict[str, Any]]:
@@ -146,14 +134,7 @@ def run(
     )
     cluster.kubectl("apply", "-f", "-", stdin=example_in(namespace))
     # The example has no Schema; one more object so every kind is captured.
-    cluster.kubectl(
-        "apply",
-        "-f",
-        "-",
-        stdin=manifest(
-            "Schema", "color", namespace, {"description": "A CSS colour", "type": "string"}
-        ),
-    )
+    apply(cluster, "Schema", "color", namespace, {"description": "A CSS colour", "type": "string"})
     # Before the operator has run: no status at all.
     result.captured["no-status"] = [get(cluster, "feature", "checkout", namespace)]
 
@@ -186,26 +167,22 @@ def run(
                 f"--from-literal=AWS_SECRET_ACCESS_KEY={cluster.s3_secret_key}",
                 f"--from-literal=AWS_REGION={cluster.s3_region}",
             )
-            cluster.kubectl(
-                "apply",
-                "-f",
-                "-",
-                stdin=manifest(
-                    "Datafile",
-                    "to-store",
-                    namespace,
-                    {
-                        "target": "store",
-                        "environment": "production",
-                        "description": "published to the object store",
-                        "tag": "mobile",
-                        "objectStore": {
-                            "url": f"s3://{bucket}/shop",
-                            "endpoint": cluster.s3_endpoint,
-                            "credentialsSecret": {"name": "store-credentials"},
-                        },
+            apply(
+                cluster,
+                "Datafile",
+                "to-store",
+                namespace,
+                {
+                    "target": "store",
+                    "environment": "production",
+                    "description": "published to the object store",
+                    "tag": "mobile",
+                    "objectStore": {
+                        "url": f"s3://{bucket}/shop",
+                        "endpoint": cluster.s3_endpoint,
+                        "credentialsSecret": {"name": "store-credentials"},
                     },
-                ),
+                },
             )
             wait_for(
                 "the Datafile publishing to S3 to be Ready",
@@ -218,26 +195,22 @@ def run(
             result.stored_object = json.loads(stored["Body"].read())
 
             # An object store nobody listens on: the Datafile keeps retrying (Reconciling).
-            cluster.kubectl(
-                "apply",
-                "-f",
-                "-",
-                stdin=manifest(
-                    "Datafile",
-                    "behind",
-                    namespace,
-                    {
-                        "target": "behind",
-                        "description": "published to an object store that is down",
-                        "environment": "production",
-                        "tag": "mobile",
-                        "objectStore": {
-                            "url": "s3://flags/shop",
-                            "endpoint": f"http://127.0.0.1:{free_port()}",
-                            "region": "us-east-1",
-                        },
+            apply(
+                cluster,
+                "Datafile",
+                "behind",
+                namespace,
+                {
+                    "target": "behind",
+                    "description": "published to an object store that is down",
+                    "environment": "production",
+                    "tag": "mobile",
+                    "objectStore": {
+                        "url": "s3://flags/shop",
+                        "endpoint": f"http://127.0.0.1:{free_port()}",
+                        "region": "us-east-1",
                     },
-                ),
+                },
             )
             wait_for(
                 "the Datafile with an unreachable object store to be Reconciling",
@@ -250,26 +223,20 @@ def run(
             result.captured["reconciling"] = [get(cluster, "datafile", "behind", namespace)]
 
             # A Feature that names a segment nobody defined: it and its Datafiles are Stalled.
-            cluster.kubectl(
-                "apply",
-                "-f",
-                "-",
-                stdin=manifest(
-                    "Feature",
-                    "broken",
-                    namespace,
-                    {
-                        "description": "refers to a segment that does not exist",
-                        "tags": ["all"],
-                        "bucketBy": "userId",
-                        "rules": {
-                            "staging": [
-                                {"key": "x", "segments": "no-such-segment", "percentage": 100}
-                            ],
-                            "production": [{"key": "x", "segments": "*", "percentage": 100}],
-                        },
+            apply(
+                cluster,
+                "Feature",
+                "broken",
+                namespace,
+                {
+                    "description": "refers to a segment that does not exist",
+                    "tags": ["all"],
+                    "bucketBy": "userId",
+                    "rules": {
+                        "staging": [{"key": "x", "segments": "no-such-segment", "percentage": 100}],
+                        "production": [{"key": "x", "segments": "*", "percentage": 100}],
                     },
-                ),
+                },
             )
             wait_for(
                 "the broken Feature and the staging Datafile to be Stalled",

@@ -12,9 +12,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-import boto3
 import pytest
-from botocore.config import Config
 from kubevisor.client import HttpPoller
 from kubevisor.devcluster.state import ClusterInfo
 from kubevisor.sinks.configmap import (
@@ -39,6 +37,7 @@ from kubevisor.sinks.payload import Payload
 from kubevisor.sinks.results import Outcome, PublishResult
 from lightkube import AsyncClient
 from lightkube.config.kubeconfig import KubeConfig
+from s3_helpers import s3_client
 
 T = TypeVar("T")
 
@@ -253,17 +252,6 @@ def test_missing_namespace_is_a_failed_result(cluster: ClusterInfo) -> None:
 
 
 # --- object store ---------------------------------------------------------------------------
-
-
-def s3_client(cluster: ClusterInfo) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=cluster.s3_endpoint,
-        aws_access_key_id=cluster.s3_access_key,
-        aws_secret_access_key=cluster.s3_secret_key,
-        region_name=cluster.s3_region,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
 
 
 def credentials(cluster: ClusterInfo, *, secret: str | None = None) -> dict[str, str]:

@@ -3,6 +3,9 @@ schemas (spec §2.1, §2.3.2): type, oneOf, properties, items, enum, const, boun
 
 from __future__ import annotations
 
+from kubevisor.core.lint.attributes import ATTRIBUTE_TYPES as LINT_ATTRIBUTE_TYPES
+from kubevisor.core.lint.schemas import REUSABLE_TYPES, STRUCTURE
+from kubevisor.core.lint.schemas import VARIABLE_TYPES as LINT_VARIABLE_TYPES
 from kubevisor.crds.common import key_reference, nested_schema
 from kubevisor.crds.openapi import (
     Node,
@@ -17,9 +20,10 @@ from kubevisor.crds.openapi import (
     union,
 )
 
-ATTRIBUTE_TYPES = ["boolean", "string", "integer", "double", "date", "semver", "object", "array"]
-VARIABLE_TYPES = ["string", "integer", "double", "boolean", "array", "object", "json"]
-SCHEMA_TYPES = ["boolean", "string", "integer", "double", "object", "array"]
+# The linter's vocabulary is the one source of truth; the CRD enums list it in the same order.
+ATTRIBUTE_TYPES = list(LINT_ATTRIBUTE_TYPES)
+VARIABLE_TYPES = list(LINT_VARIABLE_TYPES)
+SCHEMA_TYPES = list(REUSABLE_TYPES)
 
 
 def shape_fields(type_names: list[str], *, min_one_of: int) -> dict[str, Node]:
@@ -89,22 +93,8 @@ def bounds_rules() -> list[Node]:
     ]
 
 
-SCHEMA_REF_EXCLUDES = [
-    "type",
-    "oneOf",
-    "properties",
-    "additionalProperties",
-    "required",
-    "items",
-    "minimum",
-    "maximum",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-]
+# The shape fields a `schema:` reference cannot be combined with (the linter checks the same).
+SCHEMA_REF_EXCLUDES = STRUCTURE
 
 
 def schema_reference_rule() -> Node:

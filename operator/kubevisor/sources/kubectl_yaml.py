@@ -26,22 +26,21 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import yaml
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import js_number_text
-from kubevisor.sources.yaml12 import js_number
+from kubevisor.sources.yaml_nodes import (
+    PLAIN,
+    Composer,
+    TagError,
+    js_number,
+    node_line,
+    syntax_error_text,
+    tagged_scalar,
+)
 
-_PLAIN = "!plain"
-_STR_TAG = "tag:yaml.org,2002:str"
-_INT_TAG = "tag:yaml.org,2002:int"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_NULL_TAG = "tag:yaml.org,2002:null"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_KEY = "<<"
 
 _BOOLEANS = {
@@ -72,17 +71,6 @@ _NUMBER_START = frozenset("0123456789+-.")
 
 class KubectlYAMLError(ValueError):
     """A document kubectl would reject; the message names the line."""
-
-
-class _Composer(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """Composes nodes only (libyaml when available); untagged plain scalars get `_PLAIN`."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            return _PLAIN if implicit[0] else _STR_TAG
-        if kind is yaml.SequenceNode:
-            return _SEQ_TAG
-        return _MAP_TAG
 
 
 def _go_integer(text: str) -> int | None:
@@ -144,22 +132,11 @@ def _key_text(value: JSON) -> str:
     return str(value)
 
 
-def _line(node: yaml.Node) -> str:
-    return f"line {node.start_mark.line + 1}"
-
-
-def _tagged_scalar(node: yaml.ScalarNode) -> JSON:
-    if node.tag == _STR_TAG:
-        return node.value
-    if node.tag == _NULL_TAG:
-        return None
-    value = resolve_plain(node.value)
-    wanted = {_INT_TAG: (int,), _FLOAT_TAG: (int, float), _BOOL_TAG: (bool,)}.get(node.tag)
-    if wanted is None:
-        raise KubectlYAMLError(f"{_line(node)}: unsupported YAML tag {node.tag}")
-    if isinstance(value, bool) != (node.tag == _BOOL_TAG) or not isinstance(value, wanted):
-        raise KubectlYAMLError(f"{_line(node)}: {node.value!r} is not a valid {node.tag}")
-    return value
+def _tagged_scalar(node: yaml.Node) -> JSON:
+    try:
+        return tagged_scalar(node, resolve_plain)
+    except TagError as error:
+        raise KubectlYAMLError(str(error)) from None
 
 
 def _merged(value_node: yaml.Node) -> dict[str, JSON]:
@@ -169,7 +146,7 @@ def _merged(value_node: yaml.Node) -> dict[str, JSON]:
     for source in sources:
         value = _construct(source)
         if not isinstance(value, dict):
-            raise KubectlYAMLError(f"{_line(source)}: `<<` must merge a mapping")
+            raise KubectlYAMLError(f"{node_line(source)}: `<<` must merge a mapping")
         for key, item in value.items():
             merged.setdefault(key, item)
     return merged
@@ -177,21 +154,23 @@ def _merged(value_node: yaml.Node) -> dict[str, JSON]:
 
 def _construct(node: yaml.Node) -> JSON:
     if isinstance(node, yaml.ScalarNode):
-        return resolve_plain(node.value) if node.tag == _PLAIN else _tagged_scalar(node)
+        return resolve_plain(node.value) if node.tag == PLAIN else _tagged_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item) for item in node.value]
     merged: dict[str, JSON] = {}
     explicit: dict[str, JSON] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise KubectlYAMLError(f"{_line(key_node)}: mapping keys must be plain values")
-        if key_node.tag == _PLAIN and key_node.value == _MERGE_KEY:
+            raise KubectlYAMLError(f"{node_line(key_node)}: mapping keys must be plain values")
+        if key_node.tag == PLAIN and key_node.value == _MERGE_KEY:
             for key, item in _merged(value_node).items():
                 merged.setdefault(key, item)
             continue
         key = _key_text(_construct(key_node))
         if key in explicit:
-            raise KubectlYAMLError(f"{_line(key_node)}: duplicate key {key!r}; remove one of them")
+            raise KubectlYAMLError(
+                f"{node_line(key_node)}: duplicate key {key!r}; remove one of them"
+            )
         explicit[key] = _construct(value_node)
     return {**merged, **explicit} if merged else explicit
 
@@ -229,7 +208,7 @@ def iter_documents(text: str) -> Iterator[Document]:
     A document that composes but cannot be converted (bad tag, duplicate key) is yielded with
     `error`; a syntax error ends the stream with `KubectlYAMLError`, as kubectl rejects the file.
     """
-    loader = _Composer(text)
+    loader = Composer(text)
     index = 0
     try:
         while loader.check_node():
@@ -246,12 +225,7 @@ def iter_documents(text: str) -> Iterator[Document]:
             except RecursionError:
                 yield Document(index=index, error="nested too deeply (recursive YAML alias?)")
             index += 1
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        problem = error.problem or error.context or "invalid YAML"
-        raise KubectlYAMLError(f"document {index + 1}: {where}: {problem}") from None
     except yaml.YAMLError as error:
-        raise KubectlYAMLError(f"document {index + 1}: invalid YAML: {error}") from None
+        raise KubectlYAMLError(f"document {index + 1}: {syntax_error_text(error)}") from None
     finally:
         loader.dispose()

@@ -18,9 +18,8 @@ from kubevisor.core.build import (
     DatafileBuilder,
     datafile_path,
     next_revision,
-    state_file_name,
 )
-from kubevisor.core.build.project import _copy_state  # the project build's own state copy
+from kubevisor.core.build.project import copy_state
 from kubevisor.core.definitions import Kind, Problem
 from kubevisor.core.jsjson import dumps
 from kubevisor.core.ordering import sorted_keys
@@ -59,7 +58,7 @@ def build_namespace(
     environments: list[str | None] = list(config.environments or [None])
     try:
         for environment in environments:
-            state = _copy_state(states.get(environment))
+            state = copy_state(states.get(environment))
             datafiles = {d.target: d for d in namespace.datafiles if d.environment == environment}
             for target_key in sorted_keys(datafiles):
                 datafile = datafiles[target_key]
@@ -73,12 +72,8 @@ def build_namespace(
                 )
                 text = dumps(content, pretty=datafile.pretty)
                 output.files[datafile_path(scoped.config, environment, target_key)] = text.encode()
-            output.states[environment] = state
-            output.state_files[state_file_name(environment)] = dumps(
-                state, pretty=config.pretty_state
-            ).encode()
+            output.add_state(environment, state, pretty=config.pretty_state)
     except BuildError as error:
         return BuildOutput(problems=error.problems)
-    output.files[config.revision_file_name] = next_value.encode()
-    output.state_files[config.revision_file_name] = next_value.encode()
+    output.add_revision_files(config.revision_file_name)
     return output

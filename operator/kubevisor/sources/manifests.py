@@ -32,7 +32,8 @@ from kubevisor.core.keyorder import (
 from kubevisor.core.ordering import in_listing_order
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.kubectl_yaml import Document, KubectlYAMLError, iter_documents
-from kubevisor.sources.yaml12 import js_number
+from kubevisor.sources.text_file import read_text
+from kubevisor.sources.yaml_nodes import js_number
 
 API_VERSION = "kubevisor.io/v1alpha1"
 DEFAULT_NAMESPACE = "default"
@@ -145,12 +146,7 @@ def _walk(directory: Path) -> Iterator[Path]:
 
 
 def _documents(path: Path) -> list[Document]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceError(f"{path}: not valid UTF-8 text") from None
-    except OSError as error:
-        raise SourceError(f"{path}: cannot read it: {error.strerror}") from None
+    text = read_text(path)
     if path.suffix == ".json":
         try:
             value = json.loads(

@@ -19,6 +19,7 @@ from kubevisor.core.definitions import JSON, Definitions, Kind, ProjectConfig
 from kubevisor.core.jsjson import loads as js_loads
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.jsconfig import CONFIG_FILE_NAME, FUNCTION_MARKER, evaluate_config
+from kubevisor.sources.text_file import read_text
 from kubevisor.sources.yaml12 import load_yaml
 
 ROOT_DIR_PLACEHOLDER = "<rootDir>"
@@ -211,12 +212,7 @@ def parser_for(extension: str) -> Callable[[str, str], JSON]:
 
 def read_definition(path: Path, parse: Callable[[str, str], JSON]) -> dict[str, JSON]:
     """One entity file as a mapping; anything else is a `SourceError` naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceError(f"{path}: not valid UTF-8 text") from None
-    except OSError as error:
-        raise SourceError(f"{path}: cannot read it: {error.strerror}") from None
+    text = read_text(path)
     try:
         value = parse(text, str(path))
     except RecursionError:

@@ -18,10 +18,8 @@ import yaml
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import js_number_text
 from kubevisor.sources.kubectl_yaml import resolve_plain
+from kubevisor.sources.yaml_nodes import FLOAT_TAG, MAP_TAG, STR_TAG
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_MAP_TAG = "tag:yaml.org,2002:map"
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*\Z")
 _PYYAML_RESOLVER = yaml.resolver.Resolver()
 _NO_LINE_WRAPPING = 1 << 30
@@ -47,7 +45,7 @@ def is_plain_safe_key(key: str) -> bool:
     pyyaml_tag = _PYYAML_RESOLVER.resolve(  # type: ignore[no-untyped-call]
         yaml.ScalarNode, key, (True, False)
     )
-    return bool(resolve_plain(key) == key and pyyaml_tag == _STR_TAG)
+    return bool(resolve_plain(key) == key and pyyaml_tag == STR_TAG)
 
 
 class _Dumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.SafeDumper):  # type: ignore[misc]
@@ -55,11 +53,11 @@ class _Dumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.SafeDum
         return True  # shared sub-objects are written out in full, never as anchors
 
     def represent_str(self, data: str) -> yaml.ScalarNode:
-        node: yaml.ScalarNode = self.represent_scalar(_STR_TAG, data, style='"')
+        node: yaml.ScalarNode = self.represent_scalar(STR_TAG, data, style='"')
         return node
 
     def represent_float(self, data: float) -> yaml.ScalarNode:
-        node: yaml.ScalarNode = self.represent_scalar(_FLOAT_TAG, yaml_float_text(data))
+        node: yaml.ScalarNode = self.represent_scalar(FLOAT_TAG, yaml_float_text(data))
         return node
 
     def represent_json_object(self, data: Any) -> yaml.MappingNode:
@@ -67,8 +65,8 @@ class _Dumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.SafeDum
         for key, value in data.items():
             text = str(key)
             style = None if is_plain_safe_key(text) else '"'
-            pairs.append((yaml.ScalarNode(_STR_TAG, text, style=style), self.represent_data(value)))
-        return yaml.MappingNode(_MAP_TAG, pairs, flow_style=not data)
+            pairs.append((yaml.ScalarNode(STR_TAG, text, style=style), self.represent_data(value)))
+        return yaml.MappingNode(MAP_TAG, pairs, flow_style=not data)
 
 
 _Dumper.add_representer(str, _Dumper.represent_str)

@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 import yaml
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import js_key_order, js_number_text
 from kubevisor.sources.errors import SourceError
-
-_PLAIN = "!plain"
-"""Tag our resolver gives untagged plain scalars, so explicit `!!str 12` keeps its tag."""
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_INT_TAG = "tag:yaml.org,2002:int"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_NULL_TAG = "tag:yaml.org,2002:null"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
+from kubevisor.sources.yaml_nodes import (
+    PLAIN,
+    STR_TAG,
+    Composer,
+    TagError,
+    js_number,
+    syntax_error_text,
+    tagged_scalar,
+)
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUES = frozenset(("true", "True", "TRUE"))
@@ -39,27 +36,6 @@ _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+
 _INF_RE = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
 _NAN_RE = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _NUMBER_START = frozenset("0123456789+-.")
-_MAX_SAFE_INT = 2**53
-
-
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """Composes nodes only; every untagged plain scalar gets the `_PLAIN` tag."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            return _PLAIN if implicit[0] else _STR_TAG
-        if kind is yaml.SequenceNode:
-            return _SEQ_TAG
-        return _MAP_TAG
-
-
-def js_number(value: int | float) -> int | float:
-    """A number as JavaScript holds it: integral doubles become `int`, big ints become doubles."""
-    if isinstance(value, int):
-        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else js_number(float(value))
-    if math.isfinite(value) and value.is_integer():
-        return int(value)
-    return value
 
 
 def resolve_plain(text: str) -> JSON:
@@ -89,20 +65,10 @@ def resolve_plain(text: str) -> JSON:
 
 
 def _tagged_scalar(node: yaml.Node, path: str) -> JSON:
-    tag = node.tag
-    if tag == _STR_TAG:
-        return node.value
-    if tag == _NULL_TAG:
-        return None
-    value = resolve_plain(node.value)
-    expected = {_INT_TAG: (int,), _FLOAT_TAG: (int, float), _BOOL_TAG: (bool,)}.get(tag)
-    if expected is None:
-        raise SourceError(f"{path}: line {node.start_mark.line + 1}: unsupported YAML tag {tag}")
-    if isinstance(value, bool) != (tag == _BOOL_TAG) or not isinstance(value, expected):
-        raise SourceError(
-            f"{path}: line {node.start_mark.line + 1}: {node.value!r} is not a valid {tag}"
-        )
-    return value
+    try:
+        return tagged_scalar(node, resolve_plain)
+    except TagError as error:
+        raise SourceError(f"{path}: {error}") from None
 
 
 def _key_text(value: JSON) -> str:
@@ -134,9 +100,9 @@ def _construct(node: yaml.Node, path: str) -> JSON:
     kind = type(node)
     if kind is _ScalarNode:
         tag = node.tag
-        if tag == _PLAIN:
+        if tag == PLAIN:
             return resolve_plain(node.value)
-        if tag == _STR_TAG:
+        if tag == STR_TAG:
             return node.value
         return _tagged_scalar(node, path)
     if kind is _SequenceNode:
@@ -149,7 +115,7 @@ def _construct(node: yaml.Node, path: str) -> JSON:
                 f"{path}: line {key_node.start_mark.line + 1}: "
                 "mapping keys must be plain values, not lists or maps"
             )
-        quoted = key_node.tag == _STR_TAG
+        quoted = key_node.tag == STR_TAG
         key = key_node.value if quoted else _key_text(_construct(key_node, path))
         if key[:1] in _DIGITS:
             integer_like = True
@@ -175,16 +141,11 @@ def _check_duplicates(node: yaml.Node, path: str) -> None:
 
 def load_yaml(text: str, path: str) -> JSON:
     """Parse one YAML document as upstream does; errors name the file and line."""
-    loader = _Loader(text)
+    loader = Composer(text)
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        problem = error.problem or error.context or "invalid YAML"
-        raise SourceError(f"{path}: {where}: {problem}") from None
     except yaml.YAMLError as error:
-        raise SourceError(f"{path}: invalid YAML: {error}") from None
+        raise SourceError(f"{path}: {syntax_error_text(error)}") from None
     finally:
         loader.dispose()
     if node is None:

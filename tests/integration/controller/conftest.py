@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from kubevisor.crds import KINDS
 from kubevisor.devcluster.state import ClusterInfo
-from operator_helpers import REPO, Kube, OperatorProcess, s3_client, wait_until
+from operator_helpers import REPO, Kube, OperatorProcess, wait_until
+from s3_helpers import s3_client
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import boto3
-from botocore.config import Config
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.state import ClusterInfo, KubectlError
 from lightkube import Client
 from lightkube.config.kubeconfig import KubeConfig
 from lightkube.resources.core_v1 import ConfigMap
+from s3_helpers import s3_client
 
 T = TypeVar("T")
 
@@ -326,17 +325,6 @@ def resource_versions(kube: Kube, names: Iterable[str]) -> dict[str, str]:
         assert metadata is not None
         versions[name] = str(metadata.resourceVersion)
     return versions
-
-
-def s3_client(cluster: ClusterInfo) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=cluster.s3_endpoint,
-        aws_access_key_id=cluster.s3_access_key,
-        aws_secret_access_key=cluster.s3_secret_key,
-        region_name=cluster.s3_region,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
 
 
 API_VERSION = "kubevisor.io/v1alpha1"

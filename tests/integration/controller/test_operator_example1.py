@@ -16,7 +16,8 @@ from featurevisor import create_featurevisor
 from featurevisor import tester as official_tester
 from kubevisor.core.testing.matrix import expand_feature_assertions, expand_segment_assertions
 from kubevisor.sources.project import load_project
-from operator_helpers import REPO, Kube, OperatorProcess, s3_client, wait_until
+from operator_helpers import REPO, Kube, OperatorProcess, wait_until
+from s3_helpers import s3_client
 
 PROJECT = REPO / "tests" / "conformance" / "fixtures" / "example-1" / "project"
 ENVIRONMENTS = ("staging", "production")

@@ -6,6 +6,8 @@ import copy
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +159,26 @@ def test_lint_survives_any_value_as_a_whole_definition(kind: Kind, value: Any) -
         assert any(p.key == "fuzzed" for p in problems)
 
 
+# The CLI tests share one copied project (a module fixture), each example edits one file of it.
+CLI_FUZZ_SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@contextmanager
+def file_replaced(target: Path, content: str) -> Iterator[None]:
+    """`target` holds `content` for the block; afterwards it is as before (or gone again)."""
+    original = target.read_bytes() if target.exists() else None
+    target.write_text(content)
+    try:
+        yield
+    finally:
+        if original is None:
+            target.unlink()
+        else:
+            target.write_bytes(original)
+
+
 @pytest.fixture(scope="module")
 def project_copy() -> Any:
     with tempfile.TemporaryDirectory() as folder:
@@ -180,9 +202,7 @@ def _finite(value: Any) -> bool:
     return True
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@CLI_FUZZ_SETTINGS
 @given(
     file_name=st.sampled_from(
         [
@@ -199,10 +219,7 @@ def _finite(value: Any) -> bool:
 def test_cli_lint_exits_cleanly_on_malformed_files(
     project_copy: Path, file_name: str, content: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = project_copy / file_name
-    original = target.read_bytes() if target.exists() else None
-    target.write_text(content)
-    try:
+    with file_replaced(project_copy / file_name, content):
         exit_code = main(["lint", str(project_copy)])
         out, err = capsys.readouterr()
         assert exit_code in (0, 1)
@@ -211,11 +228,6 @@ def test_cli_lint_exits_cleanly_on_malformed_files(
             assert (out + err).strip(), "a failing lint must say why"
         else:
             assert "No lint errors found" in out
-    finally:
-        if original is None:
-            target.unlink()
-        else:
-            target.write_bytes(original)
 
 
 BUILD_FILES = ["features/checkout.yml", "segments/dach.yml", "groups/promos.yml", "targets/web.yml"]
@@ -232,41 +244,27 @@ def lint_then_build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[
     return lint_exit, build_exit, err, written
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@CLI_FUZZ_SETTINGS
 @given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
 def test_cli_build_exits_cleanly_on_malformed_files(
     project_copy: Path, file_name: str, content: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = project_copy / file_name
-    original = target.read_bytes()
-    target.write_text(content)
-    try:
+    with file_replaced(project_copy / file_name, content):
         _, build_exit, err, _ = lint_then_build(project_copy, capsys)
         assert build_exit in (0, 1)
         assert "Traceback" not in err
         if build_exit == 1:
             assert err.strip(), "a failing build must say why"
-    finally:
-        target.write_bytes(original)
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@CLI_FUZZ_SETTINGS
 @given(file_name=st.sampled_from(BUILD_FILES), content=file_contents)
 def test_cli_build_refuses_what_lint_rejects(
     project_copy: Path, file_name: str, content: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = project_copy / file_name
-    original = target.read_bytes()
-    target.write_text(content)
-    try:
+    with file_replaced(project_copy / file_name, content):
         lint_exit, build_exit, err, written = lint_then_build(project_copy, capsys)
         if lint_exit == 1:
             assert build_exit == 1, "build must stop on definitions that lint rejects"
             assert err.strip()
             assert written == 0, "nothing may be written for rejected definitions"
-    finally:
-        target.write_bytes(original)

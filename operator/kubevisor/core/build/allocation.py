@@ -20,36 +20,27 @@ _PER_PERCENT = MAX_BUCKETED_NUMBER // 100  # exact, as upstream's `MAX_BUCKETED_
 Range = list[Any]
 
 
-def take(available: list[Range], fill: float) -> list[Range]:
-    """Ranges covering `fill` units from the start of `available` (upstream `getAllocation`)."""
-    result: list[Range] = []
-    remaining = fill
-    for start, end in available:
-        if not remaining > 0:
-            break
-        part = min(remaining, end - start)
-        result.append([start, number(start + part)])
-        remaining -= part
-    return result
+def split_ranges(available: list[Range], fill: float) -> tuple[list[Range], list[Range]]:
+    """The ranges covering `fill` units from the start of `available`, and what is left of it
+    (upstream's `getAllocation` and `getUpdatedAvailableRanges`, which walk the same way).
 
-
-def consume(available: list[Range], fill: float) -> list[Range]:
-    """What is left of `available` after taking `fill` units.
-
-    Quirk kept from upstream: ranges the loop never reaches are dropped.
+    Quirk kept from upstream: ranges the walk never reaches are dropped from what is left,
+    except that taking nothing leaves `available` as it is.
     """
     if fill == 0:
-        return available
-    result: list[Range] = []
+        return [], available
+    taken: list[Range] = []
+    left: list[Range] = []
     remaining = fill
     for start, end in available:
         if not remaining > 0:
             break
         part = min(remaining, end - start)
+        taken.append([start, number(start + part)])
         if part < end - start:
-            result.append([number(start + part), end])
+            left.append([number(start + part), end])
         remaining -= part
-    return result
+    return taken, left
 
 
 def _value_weight_text(variations: list[Any]) -> str:
@@ -143,7 +134,7 @@ def traffic_for_rules(
                 allocation.append(kept)
                 span = entry.get("range")
                 used += to_number(span[1]) - to_number(span[0])
-            free = consume(available, used)
+            _, free = split_ranges(available, used)
         if isinstance(variations, list):
             for variation in variations:
                 if not isinstance(variation, dict):
@@ -158,7 +149,8 @@ def traffic_for_rules(
                     fill = (weight * _PER_PERCENT) * (rule_percentage / 100)
                 else:
                     fill = (weight / 100) * diff
-                for span in take(free, fill):
+                taken, free = split_ranges(free, fill)
+                for span in taken:
                     entry = (
                         {"range": span}
                         if value is UNDEFINED
@@ -168,7 +160,6 @@ def traffic_for_rules(
                         }
                     )
                     allocation.append(entry)
-                free = consume(free, fill)
         traffic["allocation"] = [
             entry
             for entry in allocation

@@ -31,6 +31,16 @@ class BuildOutput:
     problems: list[Problem] = field(default_factory=list)
     """Why nothing was built; when not empty, the other fields are empty."""
 
+    def add_state(self, environment: str | None, state: dict[str, Any], *, pretty: bool) -> None:
+        """The updated existing state of one environment, kept and written as its state file."""
+        self.states[environment] = state
+        self.state_files[state_file_name(environment)] = dumps(state, pretty=pretty).encode()
+
+    def add_revision_files(self, revision_file_name: str) -> None:
+        """The revision file, written beside the datafiles and beside the states."""
+        self.files[revision_file_name] = self.revision.encode()
+        self.state_files[revision_file_name] = self.revision.encode()
+
 
 def datafile_path(config: ProjectConfig, environment: str | None, target_key: str) -> str:
     """Where upstream writes a target's datafile, relative to the datafiles folder."""
@@ -44,7 +54,7 @@ def state_file_name(environment: str | None) -> str:
     return "existing-state.json" if environment is None else f"existing-state-{environment}.json"
 
 
-def _copy_state(state: Mapping[str, Any] | None) -> dict[str, Any]:
+def copy_state(state: Mapping[str, Any] | None) -> dict[str, Any]:
     # States are plain JSON data; marshal round-trips them faster than copy.deepcopy.
     copied: dict[str, Any] = marshal.loads(marshal.dumps(dict(state or {"features": {}})))
     copied.setdefault("features", {})
@@ -93,7 +103,7 @@ def build_project(
     selected = configured if environments is None else [e for e in configured if e in environments]
     try:
         for environment in selected:
-            state = _copy_state(states.get(environment))
+            state = copy_state(states.get(environment))
             for target_key in keys:
                 text = builder.build_text(
                     target_key=target_key,
@@ -105,12 +115,8 @@ def build_project(
                     pretty=config.pretty_datafile,
                 )
                 output.files[datafile_path(config, environment, target_key)] = text.encode()
-            output.states[environment] = state
-            output.state_files[state_file_name(environment)] = dumps(
-                state, pretty=config.pretty_state
-            ).encode()
+            output.add_state(environment, state, pretty=config.pretty_state)
     except BuildError as error:
         return BuildOutput(problems=error.problems)
-    output.files[config.revision_file_name] = next_value.encode()
-    output.state_files[config.revision_file_name] = next_value.encode()
+    output.add_revision_files(config.revision_file_name)
     return output

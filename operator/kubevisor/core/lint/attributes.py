@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubevisor.core.definitions import JSON
-from kubevisor.core.lint.regex import clearly_mismatches, regex_error
+from kubevisor.core.lint.regex import clearly_mismatches
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
     expect_boolean,
     expect_field_types,
+    expect_pattern,
     expect_string,
     expect_string_list,
     is_integer,
@@ -121,14 +122,8 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
     for name in ("minLength", "maxLength"):
         if name in node and (not is_integer(node[name]) or node[name] < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 3")
-    if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
-        error = regex_error(node["pattern"])
-        if error:
-            report.error(
-                (*path, "pattern"),
-                f"invalid regular expression: {error}",
-                "write a valid regular expression (escape special characters with a backslash)",
-            )
+    if "pattern" in node:
+        expect_pattern(report, (*path, "pattern"), node["pattern"])
     limits = ("minimum", "maximum", "minLength", "maxLength", "pattern")
     checks = {name: node[name] for name in limits if name in node}
     if not checks:

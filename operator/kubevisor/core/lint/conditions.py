@@ -14,7 +14,9 @@ from kubevisor.core.lint.shapes import describe, is_number, is_scalar, js_type, 
 
 EQUALITY = ("equals", "notEquals")
 NUMERIC = ("greaterThan", "greaterThanOrEquals", "lessThan", "lessThanOrEquals")
-TEXT = ("contains", "notContains", "startsWith", "endsWith", "matches", "notMatches")
+SUBSTRING = ("contains", "notContains", "startsWith", "endsWith")
+REGEX_OPERATORS = ("matches", "notMatches")
+TEXT = (*SUBSTRING, *REGEX_OPERATORS)
 SEMVER = (
     "semverEquals",
     "semverNotEquals",
@@ -28,7 +30,6 @@ MEMBERSHIP = ("in", "notIn")
 PRESENCE = ("exists", "notExists")
 INCLUSION = ("includes", "notIncludes")
 OPERATORS = (*EQUALITY, *DATES, *MEMBERSHIP, *TEXT, *SEMVER, *NUMERIC, *PRESENCE, *INCLUSION)
-REGEX_OPERATORS = ("matches", "notMatches")
 BOOLEAN_KEYS = ("and", "or", "not")
 PLAIN_FIELDS = ("attribute", "operator", "value", "regexFlags")
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.context import Project
-from kubevisor.core.lint.regex import regex_error
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
     describe,
     expect_boolean,
     expect_field_types,
+    expect_pattern,
     expect_string,
     expect_string_list,
     is_integer,
@@ -237,14 +237,8 @@ def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
         a, b = node.get(low), node.get(high)
         if is_number(a) and is_number(b) and a > b:
             report.error((*path, low), f"`{low}` is greater than `{high}`", "swap them")
-    if "pattern" in node and expect_string(report, (*path, "pattern"), node["pattern"]):
-        error = regex_error(node["pattern"])
-        if error:
-            report.error(
-                (*path, "pattern"),
-                f"invalid regular expression: {error}",
-                "write a valid regular expression (escape special characters with a backslash)",
-            )
+    if "pattern" in node:
+        expect_pattern(report, (*path, "pattern"), node["pattern"])
 
 
 def _lint_allowed_values(

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, TypeGuard
 
 from kubevisor.core.definitions import JSON
+from kubevisor.core.lint.regex import regex_error
 from kubevisor.core.lint.report import FieldPath, Report
 
 
@@ -115,6 +116,19 @@ def expect_string(report: Report, path: FieldPath, value: JSON, *, non_empty: bo
         report.error(path, "must not be empty", "write a non-empty text value")
         return False
     return True
+
+
+def expect_pattern(report: Report, path: FieldPath, value: JSON) -> None:
+    """A `pattern` field: a string that compiles as a regular expression."""
+    if not expect_string(report, path, value):
+        return
+    error = regex_error(value)
+    if error:
+        report.error(
+            path,
+            f"invalid regular expression: {error}",
+            "write a valid regular expression (escape special characters with a backslash)",
+        )
 
 
 def expect_boolean(report: Report, path: FieldPath, value: JSON) -> bool:

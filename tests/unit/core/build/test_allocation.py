@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubevisor.core.build.allocation import consume, take, traffic_for_rules
+from kubevisor.core.build.allocation import split_ranges, traffic_for_rules
 
 FIFTY_FIFTY = [{"value": "control", "weight": 50}, {"value": "treatment", "weight": 50}]
 
@@ -106,8 +106,11 @@ def test_group_ranges_limit_allocation() -> None:
     ]
 
 
-def test_take_and_consume_quirk_drops_unreached_ranges() -> None:
+def test_split_ranges_quirk_drops_unreached_ranges() -> None:
     ranges = [[0, 10], [20, 30], [40, 50]]
-    assert take(ranges, 15) == [[0, 10], [20, 25]]
-    assert consume(ranges, 15) == [[25, 30]]  # [40, 50] is lost, as upstream
-    assert consume(ranges, 0) is ranges
+    taken, left = split_ranges(ranges, 15)
+    assert taken == [[0, 10], [20, 25]]
+    assert left == [[25, 30]]  # [40, 50] is lost, as upstream
+    taken, left = split_ranges(ranges, 0)
+    assert taken == []
+    assert left is ranges
