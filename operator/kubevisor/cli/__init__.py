@@ -3,28 +3,45 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from kubevisor.cli import build, crds, dev, evaluate, import_, lint, operator, test
+COMMANDS = {
+    "build": "build",
+    "lint": "lint",
+    "test": "test",
+    "evaluate": "evaluate",
+    "import": "import_",
+    "operator": "operator",
+    "dev": "dev",
+    "crds": "crds",
+}
+"""Subcommand -> module of `kubevisor.cli` that registers and runs it."""
 
-COMMANDS = (build, lint, test, evaluate, import_, operator, dev, crds)
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"kubevisor.cli.{COMMANDS[name]}")
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or of `only` one: a run imports just the modules of the
+    command it runs (the CLI starts in a fraction of the time), while `--help` lists them all."""
     parser = argparse.ArgumentParser(
         prog="kubevisor",
         description="Featurevisor-compatible feature management, native to Kubernetes.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        command.register(subparsers)
+    for name in [only] if only else COMMANDS:
+        _module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = arguments[0] if arguments and arguments[0] in COMMANDS else None
+    args = make_parser(command).parse_args(arguments)
     exit_code: int = args.handler(args)
     return exit_code
 

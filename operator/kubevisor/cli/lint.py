@@ -11,7 +11,6 @@ from typing import Any
 from kubevisor.core.definitions import Definitions, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.manifests import load_manifests
 from kubevisor.sources.project import is_project_folder, load_project
 
 SUCCESS_LINE = "✔ No lint errors found"
@@ -39,6 +38,8 @@ def source_problems(source: str) -> list[Problem]:
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
     if is_project_folder(source):
         return lint(load_project(source))
+    from kubevisor.sources.manifests import load_manifests  # only manifests pay for it
+
     manifests = load_manifests([source])
     if not manifests.namespaces and not manifests.problems:
         raise SourceError(
