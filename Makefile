@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: example build-example test check venv controlplane generate
+.PHONY: example build-example test check venv controlplane test-tools generate
 
 venv: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ check: venv
 controlplane: venv
 	bash tools/controlplane/build.sh >/dev/null
 
+# Everything the tests run besides the control plane: helm (chart tests) and the kstatus
+# checker (Flux health), also built from pinned Go modules and cached outside the repository.
+test-tools: controlplane
+	bash tools/helm/build.sh >/dev/null
+	bash tools/kstatus/build.sh >/dev/null
+
 # Files derived from crds/ and charts/kubevisor (chart crds/, deploy/, Argo CD health ConfigMap,
 # docs/crd-reference.md); tests fail when they drift.
 generate: venv
@@ -47,5 +53,5 @@ generate: venv
 	$(BIN)/python tools/gen/crd_reference.py
 
 # Everything CI runs: static checks, then unit, conformance and integration tests.
-test: check controlplane
+test: check test-tools
 	$(BIN)/pytest
