@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -176,12 +177,21 @@ def show(info: ClusterInfo, namespaces: list[str]) -> None:
             content = (configmap.get("data") or {}).get("datafile.json", "(gzipped in binaryData)")
             print(f"ConfigMap {namespace}/{name} (revision {item['status'].get('revision')}):")
             print(f"  {content[:400]}{' …' if len(content) > 400 else ''}\n")
+    kubevisor = _command_name()
     print("The cluster and the operator keep running. In this shell:")
-    print(
-        f'  eval "$(kubevisor dev cluster up --run-dir {info.run_dir})"   # kubectl now talks to it'
-    )
-    print("  kubectl edit feature checkout -n shop                    # the ConfigMap follows")
-    print("  kubevisor dev down                                       # stop everything")
+    print(f'  eval "$({kubevisor} dev cluster up --run-dir {info.run_dir})"  # kubectl talks to it')
+    print("  kubectl edit feature checkout -n shop  # the ConfigMap follows")
+    print(f"  {kubevisor} dev down  # stop everything")
+
+
+def _command_name() -> str:
+    """How to call kubevisor from this shell: the script beside this Python when that is not
+    the one on PATH (a fresh clone's `.venv/bin/kubevisor`)."""
+    script = Path(sys.executable).with_name("kubevisor")
+    if not script.exists() or shutil.which("kubevisor") == str(script):
+        return "kubevisor"
+    relative = os.path.relpath(script)
+    return str(script) if relative.startswith("..") else relative
 
 
 def kubectl(info: ClusterInfo, *args: str, stdin: str | None = None) -> str:
