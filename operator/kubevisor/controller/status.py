@@ -45,9 +45,12 @@ class OutputResult:
             "output": self.type,
             "location": self.target,
             "ready": "True" if self.ok else "False",
-            "message": self.message,
         }
-        if self.ok:
+        if not self.ok:
+            rendered["message"] = self.message
+        else:
+            # No message when current: whether this pass wrote it or found it current must
+            # not change the status, or a restart would rewrite every Datafile's status.
             rendered.update(revision=revision, digest=digest)
             published = (previous or {}).get("publishedAt")
             same = previous is not None and previous.get("digest") == digest

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from botocore.exceptions import ClientError, EndpointConnectionError
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.state import ClusterInfo, KubectlError
 from lightkube import Client
@@ -404,13 +405,23 @@ POLLED_KEY = f"flags/{ENVIRONMENT}/featurevisor-all.json"
 
 
 def s3_text(cluster: ClusterInfo, bucket: str, key: str = POLLED_KEY) -> str | None:
-    """The object's text, or None if it does not exist."""
+    """The object's text, or None while it does not exist or the server cannot serve it yet
+    (a restarted S3 server answers InternalError for a moment; callers poll)."""
     client = s3_client(cluster)
     try:
         body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
     except client.exceptions.NoSuchKey:
         return None
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in TRANSIENT_S3_ERRORS:
+            return None
+        raise
+    except EndpointConnectionError:
+        return None
     return str(body.decode())
+
+
+TRANSIENT_S3_ERRORS = ("InternalError", "ServiceUnavailable", "SlowDown")
 
 
 def revision_of(text: str) -> str:
