@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -25,12 +24,3 @@ def http_body(url: str, *, context: ssl.SSLContext | None = None) -> bytes:
     with urllib.request.urlopen(url, timeout=_TIMEOUT, context=context) as response:
         body: bytes = response.read()
         return body
-
-
-def tcp_open(host: str, port: int) -> bool:
-    """True if something accepts TCP connections on host:port."""
-    try:
-        with socket.create_connection((host, port), timeout=_TIMEOUT):
-            return True
-    except OSError:
-        return False
