@@ -17,6 +17,13 @@ COMMANDS = {
     "operator": "operator",
     "dev": "dev",
     "crds": "crds",
+    "find-usage": "find_usage",
+    "find-duplicate-segments": "find_duplicate_segments",
+    "list": "list_",
+    "info": "info",
+    "config": "config",
+    "assess-distribution": "assess_distribution",
+    "benchmark": "benchmark",
 }
 """Subcommand -> module of `kubevisor.cli` that registers and runs it."""
 
