@@ -24,6 +24,7 @@ COMMANDS = {
     "config": "config",
     "assess-distribution": "assess_distribution",
     "benchmark": "benchmark",
+    "promote": "promote",
 }
 """Subcommand -> module of `kubevisor.cli` that registers and runs it."""
 
