@@ -25,6 +25,7 @@ COMMANDS = {
     "assess-distribution": "assess_distribution",
     "benchmark": "benchmark",
     "promote": "promote",
+    "init": "init",
 }
 """Subcommand -> module of `kubevisor.cli` that registers and runs it."""
 
