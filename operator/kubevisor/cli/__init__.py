@@ -26,6 +26,7 @@ COMMANDS = {
     "benchmark": "benchmark",
     "promote": "promote",
     "init": "init",
+    "generate-code": "generate_code",
 }
 """Subcommand -> module of `kubevisor.cli` that registers and runs it."""
 
