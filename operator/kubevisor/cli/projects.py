@@ -9,11 +9,11 @@ calls `load_projects`, so a new way of holding definitions (sets) is added here 
 from __future__ import annotations
 
 import copy
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kubevisor.core.build import build_datafile
 from kubevisor.core.definitions import Definitions
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import (
@@ -22,7 +22,22 @@ from kubevisor.sources.project import (
     load_layout,
     read_layout,
 )
-from kubevisor.sources.project_state import read_states
+
+if TYPE_CHECKING:
+    from kubevisor.sources.manifests import ManifestSet
+
+
+STDIN = "-"
+"""SOURCE `-`: manifests on standard input."""
+
+
+def read_manifests(source: str) -> ManifestSet:
+    """Manifests from files and folders, or from standard input for `-`."""
+    from kubevisor.sources.manifests import load_manifest_text, load_manifests
+
+    if source == STDIN:
+        return load_manifest_text(sys.stdin.read())
+    return load_manifests([source])
 
 
 @dataclass(frozen=True)
@@ -47,12 +62,10 @@ def load_projects(source: str) -> list[LoadedProject]:
     Raises `SourceError` when SOURCE cannot be read, or holds manifests with problems (a
     command that analyses definitions must not silently drop the objects it could not read).
     """
-    if is_project_folder(source):
+    if source != STDIN and is_project_folder(source):
         layout = read_layout(source)
         return [LoadedProject(source, load_layout(layout), layout)]
-    from kubevisor.sources.manifests import load_manifests  # only manifests pay for it
-
-    manifests = load_manifests([source])
+    manifests = read_manifests(source)
     if manifests.problems:
         first = manifests.problems[0].render()
         raise SourceError(
@@ -94,6 +107,9 @@ def all_features_datafile(project: LoadedProject, environment: str | None) -> di
     """The in-memory datafile of every feature for one environment, built from the project's
     current state like upstream's `evaluate`, `assess-distribution` and `benchmark` do (the
     state is read, never written). Raises `SourceError` for an unknown environment."""
+    from kubevisor.core.build import build_datafile  # only the commands that build pay for it
+    from kubevisor.sources.project_state import read_states
+
     environments = project.definitions.config.environments
     if environments is None and environment is not None:
         raise SourceError(
