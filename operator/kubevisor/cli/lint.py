@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps({"errors": [unreadable_source(error)]}, indent=2))
             return 1
         return fail("lint", str(error))
+    if problems:
+        from kubevisor.sources.problem_lines import with_lines  # only failing lints pay for it
+
+        problems = with_lines(problems)
     if args.json:
         print(json.dumps({"errors": [problem.as_json() for problem in problems]}, indent=2))
     else:

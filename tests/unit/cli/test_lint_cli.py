@@ -117,3 +117,16 @@ def test_a_folder_without_our_objects_is_a_clean_error(
     (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
     assert main(["lint", str(tmp_path)]) == 1
     assert "neither a Featurevisor project folder" in capsys.readouterr().err
+
+
+def test_problems_carry_file_line_and_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(MINI, root)
+    segment = root / "segments/netherlands.yml"
+    segment.write_text(segment.read_text().replace("operator: equals", "operator: equal"))
+    assert main(["lint", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert f"({segment}:4) at `conditions.0.operator`" in out
+    assert "did you mean `equals`?" in out
