@@ -107,6 +107,14 @@ def all_features_datafile(project: LoadedProject, environment: str | None) -> di
     """The in-memory datafile of every feature for one environment, built from the project's
     current state like upstream's `evaluate`, `assess-distribution` and `benchmark` do (the
     state is read, never written). Raises `SourceError` for an unknown environment."""
+    return in_memory_datafile(project, environment, None)
+
+
+def in_memory_datafile(
+    project: LoadedProject, environment: str | None, target: str | None
+) -> dict[str, Any]:
+    """The datafile of `target` (every feature when None) for one environment, built in
+    memory from the current state. Raises `SourceError` for an unknown environment or target."""
     from kubevisor.core.build import build_datafile  # only the commands that build pay for it
     from kubevisor.sources.project_state import read_states
 
@@ -121,6 +129,9 @@ def all_features_datafile(project: LoadedProject, environment: str | None) -> di
             f"{project.name}: unknown environment {environment!r}; pass --environment "
             f"with one of: {known}"
         )
+    if target is not None and target not in project.definitions.targets:
+        known = ", ".join(project.definitions.targets) or "(none)"
+        raise SourceError(f"{project.name}: unknown target {target!r}; known targets: {known}")
     states = (
         read_states(project.state_directory, [environment])
         if project.state_directory is not None
@@ -128,8 +139,8 @@ def all_features_datafile(project: LoadedProject, environment: str | None) -> di
     )
     return build_datafile(
         project.definitions,
-        target_key=None,
+        target_key=target,
         environment=environment,
         state=copy.deepcopy(states.get(environment) or {"features": {}}),
-        revision=ALL_FEATURES_REVISION,
+        revision=ALL_FEATURES_REVISION if target is None else "info",
     )

@@ -135,3 +135,27 @@ def test_benchmark_prints_value_and_figures(capsys: pytest.CaptureFixture[str]) 
     figures = json.loads(out)
     assert code == 0 and figures["n"] == 20 and figures["evaluated"] == "variable bar"
     assert figures["minMs"] <= figures["averageMs"] <= figures["maxMs"]
+
+
+def test_info_per_target_matches_the_official_datafiles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out = _run(capsys, "info", EXAMPLE_1, "--target", "checkout", "--json")
+    rows = json.loads(out)["datafiles"]
+    official = Path("tests/conformance/fixtures/example-1/official/datafiles")
+    assert [(row["environment"], row["target"]) for row in rows] == [
+        ("staging", "checkout"),
+        ("production", "checkout"),
+    ]
+    for row in rows:
+        datafile = json.loads(
+            (official / row["environment"] / "featurevisor-checkout.json").read_text()
+        )
+        assert row["features"] == len(datafile["features"])
+        assert row["segments"] == len(datafile["segments"])
+        assert abs(row["bytes"] - len(json.dumps(datafile, indent=2))) < 40  # revision text
+
+
+def test_info_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", EXAMPLE_1, "--target", "nope"]) == 1
+    assert "unknown target 'nope'" in capsys.readouterr().err
