@@ -107,8 +107,9 @@ def write_changes(project: LoadedProject, changes: list[Change], source: str, de
         if change.writes:
             by_file.setdefault(_file_of(project, change.feature), []).append(change)
     rewritten: dict[Path, str] = {}
+    originals: dict[Path, str] = {}
     for path, file_changes in by_file.items():
-        text = path.read_text(encoding="utf-8")
+        text = originals[path] = path.read_text(encoding="utf-8")
         lines = text.splitlines(keepends=True)
         documents = compose_documents(text)
         edits: list[Edit] = []
@@ -121,6 +122,33 @@ def write_changes(project: LoadedProject, changes: list[Change], source: str, de
         rewritten[path] = apply_edits(lines, edits)
     for path, text in rewritten.items():  # only after every file could be edited
         path.write_text(text, encoding="utf-8")
+    if not _promoted(project, changes, dest):
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
+        raise EditError(
+            "the edited files did not read back as promoted (unusual YAML layout?); "
+            "every file was restored, promote these features by hand"
+        )
+
+
+def _promoted(project: LoadedProject, changes: list[Change], dest: str) -> bool:
+    """Whether the files now read back with every written change in place."""
+    features: dict[str, Any] = {}
+    if project.layout is not None:
+        features = load_one_project(str(project.layout.root)).definitions.features
+    else:
+        from kubevisor.sources.manifests import load_manifests
+
+        files = {_file_of(project, change.feature) for change in changes if change.writes}
+        manifests = load_manifests(sorted(files))
+        namespace = manifests.namespaces.get(project.name.removeprefix("namespace "))
+        if namespace is not None:
+            features = namespace.definitions.features
+    return all(
+        features.get(change.feature, {}).get(change.field, {}).get(dest) == change.value
+        for change in changes
+        if change.writes
+    )
 
 
 def _audit_line(change: Change, source: str, dest: str) -> str:

@@ -78,3 +78,20 @@ def test_manifests_are_promoted_in_place(
     assert after["features/promob.yaml"] == old.replace("percentage: 40", "percentage: 50")
     capsys.readouterr()
     assert main(["lint", str(manifests)]) == 0
+
+
+def test_an_edit_that_does_not_read_back_restores_every_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kubevisor.cli import promote
+    from kubevisor.sources.yaml_edit import Edit
+
+    def wrong_edit(lines: list[str], mapping: object, source: str, destination: str) -> Edit:
+        return Edit(0, 1, ("# edited\n",))  # replaces the description, not the rules
+
+    monkeypatch.setattr(promote, "copy_entry_edit", wrong_edit)
+    before = _snapshot(project)
+    argv = ["promote", str(project), "--from", "staging", "--to", "production", "--apply"]
+    assert main([*argv, "--on-conflict", "overwrite"]) == 1
+    assert "every file was restored" in capsys.readouterr().err
+    assert _snapshot(project) == before
