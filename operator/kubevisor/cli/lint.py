@@ -99,7 +99,9 @@ def refuse_invalid(defs: Definitions, command: str) -> int | None:
     problems = lint(defs)
     if not problems:
         return None
-    for problem in problems:
+    from kubevisor.sources.problem_lines import with_lines  # only refusals pay for it
+
+    for problem in with_lines(problems):
         print(f"error: {problem.render()}", file=sys.stderr)
     print(
         f"kubevisor {command}: {len(problems)} lint error(s); nothing was done. "

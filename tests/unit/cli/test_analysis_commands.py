@@ -159,3 +159,15 @@ def test_info_per_target_matches_the_official_datafiles(
 def test_info_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["info", EXAMPLE_1, "--target", "nope"]) == 1
     assert "unknown target 'nope'" in capsys.readouterr().err
+
+
+def test_assess_distribution_and_benchmark_from_manifests(
+    mini_manifests: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["-e", "production", "--feature", "checkout", "--json", "-N", "shop"]
+    code, out = _run(
+        capsys, "assess-distribution", str(mini_manifests), *argv, "--populateUuid", "userId"
+    )
+    assert code == 0 and json.loads(out)["n"] == 1
+    code, out = _run(capsys, "benchmark", str(mini_manifests), *argv, "-n", "3")
+    assert code == 0 and json.loads(out)["n"] == 3
