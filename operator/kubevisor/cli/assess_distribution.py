@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubevisor.cli.output import examples, fail, paint
 from kubevisor.cli.projects import all_features_datafile, load_one_project
-from kubevisor.core.analysis.distribution import Distribution, mismatches, simulate
-from kubevisor.core.build import BuildError
-from kubevisor.core.evaluate import Evaluator
 from kubevisor.sources.errors import SourceError
+
+if TYPE_CHECKING:
+    from kubevisor.core.analysis.distribution import Distribution
 
 
 def register(subparsers: Any) -> None:
@@ -86,6 +84,14 @@ def render_text(feature: str, context: dict[str, Any], result: Distribution) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: `kubevisor --help` imports every command module, and needs none of these.
+    import random
+    import uuid
+
+    from kubevisor.core.analysis.distribution import mismatches, simulate
+    from kubevisor.core.build import BuildError
+    from kubevisor.core.evaluate import Evaluator
+
     if args.n < 1:
         return fail("assess-distribution", "-n must be at least 1")
     try:

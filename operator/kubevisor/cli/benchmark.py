@@ -13,8 +13,6 @@ from typing import Any
 
 from kubevisor.cli.output import examples, fail
 from kubevisor.cli.projects import all_features_datafile, load_one_project
-from kubevisor.core.build import BuildError
-from kubevisor.core.evaluate import Evaluator
 from kubevisor.core.jsjson import dumps
 from kubevisor.sources.errors import SourceError
 
@@ -61,6 +59,10 @@ def _ms(nanoseconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: `kubevisor --help` imports every command module, and needs none of these.
+    from kubevisor.core.build import BuildError
+    from kubevisor.core.evaluate import Evaluator
+
     if args.n < 1:
         return fail("benchmark", "-n must be at least 1")
     try:

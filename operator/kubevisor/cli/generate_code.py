@@ -12,7 +12,6 @@ from typing import Any
 
 from kubevisor.cli.output import examples, fail
 from kubevisor.cli.projects import load_one_project
-from kubevisor.core.codegen import python_files, typescript_files
 from kubevisor.sources.errors import SourceError
 
 
@@ -36,6 +35,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kubevisor.core.codegen import python_files, typescript_files  # not needed by --help
+
     try:
         project = load_one_project(args.source, args.namespace)
     except SourceError as error:

@@ -10,7 +10,6 @@ definitions as kubevisor manifests (one file per object, plus a Datafile per env
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +136,8 @@ def write_project(root: Path) -> None:
 
 def manifest_files(namespace: str | None) -> dict[str, str]:
     """The scaffold as manifests: the project written to a scratch folder, then exported."""
+    import tempfile
+
     from kubevisor.sources.export import export_definitions
     from kubevisor.sources.project import load_project
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def closest(name: object, known: Iterable[str]) -> str | None:
     """The known name `name` most likely misspells, or None when nothing is close."""
+    import difflib  # only definitions with problems need it
+
     if not isinstance(name, str) or not name:
         return None
     choices = [choice for choice in known if isinstance(choice, str)]
