@@ -41,6 +41,7 @@ def register(subparsers: Any) -> None:
             "kubevisor list ./project --features --tag checkout --enabledIn production",
             "kubevisor list ./project --features --without-tests --json",
             "kubevisor list ./manifests --segments --keyPattern '^countries'",
+            "kubevisor list ./project --tests --entityType feature --applyMatrix --json",
         ),
     )
     parser.add_argument("source", metavar="SOURCE", help="project folder, or manifests")
@@ -60,6 +61,19 @@ def register(subparsers: Any) -> None:
         parser.add_argument(
             f"--without-{name}", action="store_const", const=False, dest=f"with_{name}"
         )
+    parser.add_argument(
+        "--entityType", "--entity-type", dest="entity_type", choices=["feature", "segment"]
+    )
+    parser.add_argument(
+        "--assertionPattern", "--assertion-pattern", dest="assertion_pattern", metavar="REGEX"
+    )
+    parser.add_argument(
+        "--applyMatrix",
+        "--apply-matrix",
+        dest="apply_matrix",
+        action="store_true",
+        help="tests: expand matrix assertions",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     parser.add_argument("--pretty", action="store_true", help="indent the JSON")
     parser.set_defaults(handler=run)
@@ -78,6 +92,9 @@ def filters_from(args: argparse.Namespace) -> ListFilters:
         with_tests=args.with_tests,
         with_variables=args.with_variables,
         with_variations=args.with_variations,
+        entity_type=args.entity_type,
+        assertion_pattern=args.assertion_pattern,
+        apply_matrix=args.apply_matrix,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubevisor.core.definitions import Definitions, Kind
+from kubevisor.core.testing.matrix import expand_feature_assertions, expand_segment_assertions
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ class ListFilters:
     """True: only features with a test spec; False: only those without."""
     with_variables: bool | None = None
     with_variations: bool | None = None
+    entity_type: str | None = None
+    """Tests: only specs of `feature`s or of `segment`s."""
+    assertion_pattern: str | None = None
+    """Tests: only assertions whose (generated) description matches, specs without any hidden."""
+    apply_matrix: bool = False
+    """Tests: list matrix assertions expanded, one per combination, with their descriptions."""
 
 
 def tested_keys(defs: Definitions, field: str) -> set[str]:
@@ -105,5 +112,28 @@ def list_entities(defs: Definitions, kind: Kind, filters: ListFilters) -> list[d
             continue
         if kind is Kind.FEATURE and not _feature_matches(key, entity, filters, tested):
             continue
+        if kind is Kind.TEST:
+            spec = _test_spec(entity, filters)
+            if spec is not None:
+                result.append({**spec, "key": key})
+            continue
         result.append({**entity, "key": key})
     return result
+
+
+def _test_spec(spec: dict[str, Any], filters: ListFilters) -> dict[str, Any] | None:
+    """A test spec as listed: filtered by entity type and assertion pattern, maybe expanded."""
+    entity_type = "feature" if "feature" in spec else "segment" if "segment" in spec else None
+    if filters.entity_type is not None and entity_type != filters.entity_type:
+        return None
+    if not filters.apply_matrix and filters.assertion_pattern is None:
+        return spec
+    assertions = [a for a in spec.get("assertions") or [] if isinstance(a, dict)]
+    expand = expand_feature_assertions if entity_type == "feature" else expand_segment_assertions
+    expanded = expand(assertions)
+    if filters.assertion_pattern is not None:
+        pattern = re.compile(filters.assertion_pattern, re.IGNORECASE)
+        expanded = [a for a in expanded if pattern.search(str(a.get("description", "")))]
+        if not expanded:
+            return None
+    return {**spec, "assertions": expanded}

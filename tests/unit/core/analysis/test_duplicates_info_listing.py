@@ -74,3 +74,17 @@ def test_list_entities_carry_their_key_last(example: Definitions) -> None:
         example, Kind.SEGMENT, ListFilters(key_pattern="^countries\\.germany$")
     )
     assert list(germany)[-1] == "key" and germany["key"] == "countries.germany"
+
+
+def test_list_tests_with_matrix_and_patterns(example: Definitions) -> None:
+    expanded = list_entities(example, Kind.TEST, ListFilters(apply_matrix=True))
+    # official/logs/test.txt: 189 assertions once matrices are expanded
+    assert sum(len(spec["assertions"]) for spec in expanded) == 189
+    segments = list_entities(example, Kind.TEST, ListFilters(entity_type="segment"))
+    assert segments and all("segment" in spec for spec in segments)
+    [eu] = list_entities(example, Kind.TEST, ListFilters(assertion_pattern="country is gb"))
+    assert eu["key"] == "segments.eu.spec"
+    assert [a["description"] for a in eu["assertions"]] == [
+        "Assertion #4: continent is europe, country is gb, which is known to be not in EU, "
+        "therefore should not match"
+    ]
