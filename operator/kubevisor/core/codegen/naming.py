@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 from typing import Any
 
 from kubevisor.core.definitions import Definitions
@@ -24,6 +25,21 @@ def snake(key: str) -> str:
     name = "_".join(word.lower() for word in words(key)) or "x"
     name = f"x_{name}" if name[0].isdigit() else name
     return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def unique_names(keys: list[str], name: Callable[[str], str]) -> dict[str, str]:
+    """`name(key)` for each key, with `_2`, `_3`... added where two keys give the same name
+    (`new-checkout` and `newCheckout`), so no accessor silently replaces another."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in keys:
+        candidate, number = name(key), 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{name(key)}_{number}"
+        taken.add(candidate)
+        names[key] = candidate
+    return names
 
 
 def resolved_schema(schema: Any, defs: Definitions) -> dict[str, Any]:

@@ -11,7 +11,14 @@ import dataclasses
 import json
 from typing import Any
 
-from kubevisor.core.codegen.naming import pascal, resolved_schema, snake, variables, variations
+from kubevisor.core.codegen.naming import (
+    pascal,
+    resolved_schema,
+    snake,
+    unique_names,
+    variables,
+    variations,
+)
 from kubevisor.core.definitions import Definitions
 
 _SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "double": "float", "date": "str"}
@@ -73,8 +80,7 @@ def _docstring_text(key: str, feature: dict[str, Any]) -> str:
     return text.replace("\\", "\\\\").replace('"', "'")
 
 
-def _feature_class(key: str, feature: dict[str, Any], defs: Definitions) -> list[str]:
-    name = pascal(key) + "Feature"
+def _feature_class(key: str, name: str, feature: dict[str, Any], defs: Definitions) -> list[str]:
     lines = [
         "",
         "",
@@ -99,19 +105,20 @@ def _feature_class(key: str, feature: dict[str, Any], defs: Definitions) -> list
             "        value = self.sdk.get_variation(self.key, context or {})",
             f"        return cast({returned} | None, value)",
         ]
+    getters = unique_names(list(variables(feature)), lambda key: f"get_{snake(key)}")
     for variable_key, schema in variables(feature).items():
         kind = python_type(schema, defs)
         quoted = json.dumps(variable_key)
         lines += [
             "",
-            f"    def get_{snake(variable_key)}" + signature.format(kind),
+            f"    def {getters[variable_key]}" + signature.format(kind),
             f"        value = self.sdk.get_variable(self.key, {quoted}, context or {{}})",
             f"        return cast({kind} | None, value)",
         ]
     return lines
 
 
-def _features_class(defs: Definitions) -> list[str]:
+def _features_class(defs: Definitions, classes: dict[str, str]) -> list[str]:
     lines = [
         "",
         "",
@@ -120,7 +127,8 @@ def _features_class(defs: Definitions) -> list[str]:
         "",
         "    def __init__(self, sdk: Evaluating) -> None:",
     ]
-    lines += [f"        self.{snake(key)} = {pascal(key)}Feature(sdk)" for key in defs.features]
+    attributes = unique_names(list(defs.features), snake)
+    lines += [f"        self.{attributes[key]} = {classes[key]}(sdk)" for key in defs.features]
     if not defs.features:
         lines.append("        self.sdk = sdk")
     return lines
@@ -131,7 +139,8 @@ def python_files(defs: Definitions, feature_keys: list[str] | None = None) -> di
     keys = list(defs.features) if feature_keys is None else feature_keys
     selected = dataclasses.replace(defs, features={key: defs.features[key] for key in keys})
     lines = [HEADER.rstrip("\n"), *_context(selected)]
+    classes = unique_names(list(selected.features), lambda key: pascal(key) + "Feature")
     for key, feature in selected.features.items():
-        lines += _feature_class(key, feature, selected)
-    lines += _features_class(selected)
+        lines += _feature_class(key, classes[key], feature, selected)
+    lines += _features_class(selected, classes)
     return {"features.py": "\n".join(lines) + "\n"}

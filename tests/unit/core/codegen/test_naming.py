@@ -27,3 +27,18 @@ def test_types_follow_schema_references() -> None:
     assert python_type({"schema": "ids"}, defs) == "list[int]"
     assert typescript_type({"schema": "ids"}, defs) == "(number)[]"
     assert python_type({"type": "json"}, defs) == "Any"
+
+
+def test_colliding_keys_get_distinct_accessors() -> None:
+    from kubevisor.core.codegen.naming import unique_names
+    from kubevisor.core.codegen.python import python_files
+
+    assert unique_names(["new-checkout", "newCheckout"], snake) == {
+        "new-checkout": "new_checkout",
+        "newCheckout": "new_checkout_2",
+    }
+    defs = Definitions(features={"new-checkout": {}, "newCheckout": {}})
+    text = python_files(defs)["features.py"]
+    assert "self.new_checkout = NewCheckoutFeature(sdk)" in text
+    assert "self.new_checkout_2 = NewCheckoutFeature_2(sdk)" in text
+    compile(text, "features.py", "exec")
