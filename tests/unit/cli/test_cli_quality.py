@@ -3,14 +3,16 @@ without NO_COLOR, a quiet exit on a closed pipe, `-` for stdin, lint --json for 
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from kubevisor.cli import COMMANDS, main
+from kubevisor.cli import COMMANDS, main, make_parser
 from kubevisor.cli.output import colour_enabled, paint
 
 MINI = "tests/conformance/fixtures/mini/input"
@@ -110,3 +112,33 @@ def test_broken_pipe_returns_141_without_traceback(
         monkeypatch.setattr(sys, "stdout", _ClosedPipe(sink.fileno()))
         assert main(["info", MINI]) == 141
     assert capsys.readouterr().err == ""
+
+
+def _example_invocations(epilog: str) -> list[list[str]]:
+    """Every `kubevisor ...` command in an examples epilog, split into arguments."""
+    import shlex
+
+    found = []
+    for line in epilog.splitlines()[1:]:
+        for part in re.split(r"\s(?:\||&&)\s", line.strip()):
+            words = shlex.split(part)
+            if words and words[0] == "kubevisor":
+                found.append(words[1:])
+    return found
+
+
+@pytest.fixture(scope="module")
+def full_parser() -> argparse.ArgumentParser:
+    return make_parser()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_examples_parse(command: str, full_parser: argparse.ArgumentParser) -> None:
+    parser = full_parser
+    subparsers = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    examples = _example_invocations(subparsers.choices[command].epilog or "")
+    assert examples
+    for argv in examples:
+        parser.parse_args(argv)  # exits (fails the test) on an option that does not exist
