@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 COMMANDS = {
     "build": "build",
@@ -17,12 +19,82 @@ COMMANDS = {
     "operator": "operator",
     "dev": "dev",
     "crds": "crds",
+    "find-usage": "find_usage",
+    "find-duplicate-segments": "find_duplicate_segments",
+    "list": "list_",
+    "info": "info",
+    "config": "config",
+    "assess-distribution": "assess_distribution",
+    "benchmark": "benchmark",
+    "promote": "promote",
+    "init": "init",
+    "generate-code": "generate_code",
 }
 """Subcommand -> module of `kubevisor.cli` that registers and runs it."""
+
+EXAMPLES = {
+    "build": (
+        "kubevisor build ./project",
+        "kubevisor build ./project --print --environment production --pretty",
+        "kubevisor build ./manifests --out ./datafiles",
+    ),
+    "lint": (
+        "kubevisor lint ./project",
+        "kubevisor lint ./manifests --json",
+        "kubectl kustomize overlays/prod | kubevisor lint -",
+    ),
+    "test": ("kubevisor test ./project", "kubevisor test ./project --key-pattern checkout"),
+    "evaluate": (
+        "kubevisor evaluate --datafile featurevisor-web.json --feature checkout "
+        '--context \'{"userId": "123"}\'',
+        "kubectl get configmap flags -o jsonpath='{.data.datafile\\.json}' | "
+        "kubevisor evaluate --datafile - --feature checkout --json",
+    ),
+    "import": ("kubevisor import ./project --out ./manifests --namespace shop",),
+    "operator": ("kubevisor operator --namespace shop",),
+    "dev": ("kubevisor dev up", "kubevisor dev status", "kubevisor dev down"),
+    "crds": ("kubevisor crds | kubectl apply -f -", "kubevisor crds --out crds/"),
+}
+"""Example invocations for commands whose module sets no `--help` epilog of its own."""
 
 
 def _module(name: str) -> ModuleType:
     return importlib.import_module(f"kubevisor.cli.{COMMANDS[name]}")
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("kubevisor")
+        except PackageNotFoundError:
+            installed = "unknown (not installed)"
+        print(f"kubevisor {installed} (Featurevisor v3.1.0 compatible)")
+        parser.exit()
+
+
+class _ExamplesFormatter(argparse.HelpFormatter):
+    """Wraps descriptions as usual but prints the examples epilog line for line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "\n".join(indent + line for line in text.splitlines())
+        return super()._fill_text(text, width, indent)
+
+
+def _add_examples(subparsers: Any, name: str) -> None:
+    parser = subparsers.choices.get(name)
+    if parser is None or parser.epilog or name not in EXAMPLES:
+        return
+    parser.epilog = "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+    if parser.formatter_class is argparse.HelpFormatter:
+        parser.formatter_class = _ExamplesFormatter
 
 
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -31,18 +103,37 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kubevisor",
         description="Featurevisor-compatible feature management, native to Kubernetes.",
+        epilog="Run `kubevisor COMMAND --help` for a command's options and examples.",
     )
+    parser.add_argument("--version", "-V", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in [only] if only else COMMANDS:
         _module(name).register(subparsers)
+        _add_examples(subparsers, name)
     return parser
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`kubevisor lint x | head -1`): stop without a traceback, and keep
+    the interpreter's final flush from failing again on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a command killed by the pipe
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = arguments[0] if arguments and arguments[0] in COMMANDS else None
-    args = make_parser(command).parse_args(arguments)
-    exit_code: int = args.handler(args)
+    try:
+        args = make_parser(command).parse_args(arguments)
+        exit_code: int = args.handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except KeyboardInterrupt:
+        print("kubevisor: interrupted", file=sys.stderr)
+        return 130
     return exit_code
 
 

@@ -28,7 +28,9 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--datafile", required=True, metavar="FILE", help="datafile (JSON)")
+    parser.add_argument(
+        "--datafile", required=True, metavar="FILE", help="datafile (JSON); - reads stdin"
+    )
     parser.add_argument("--feature", required=True, metavar="KEY", help="feature key")
     parser.add_argument(
         "--context", default="{}", metavar="JSON", help='context object, e.g. \'{"userId":"1"}\''
@@ -38,8 +40,10 @@ def register(subparsers: Any) -> None:
 
 
 def read_datafile(path: str) -> dict[str, Any]:
+    """The datafile at `path`, or on standard input for `-`."""
     try:
-        datafile = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        datafile = json.loads(text)
     except OSError as error:
         raise InputError(f"cannot read datafile {path}: {error.strerror or error}") from None
     except (ValueError, UnicodeDecodeError) as error:

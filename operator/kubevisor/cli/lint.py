@@ -8,6 +8,8 @@ import json
 import sys
 from typing import Any
 
+from kubevisor.cli.output import fail, paint
+from kubevisor.cli.projects import STDIN, read_manifests
 from kubevisor.core.definitions import Definitions, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
@@ -36,11 +38,9 @@ def register(subparsers: Any) -> None:
 def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
-    if is_project_folder(source):
+    if source != STDIN and is_project_folder(source):
         return lint(load_project(source))
-    from kubevisor.sources.manifests import load_manifests  # only manifests pay for it
-
-    manifests = load_manifests([source])
+    manifests = read_manifests(source)  # only manifests pay for their loader
     if not manifests.namespaces and not manifests.problems:
         raise SourceError(
             f"{source}: neither a Featurevisor project folder (no featurevisor.config.js) "
@@ -52,21 +52,41 @@ def source_problems(source: str) -> list[Problem]:
     return problems
 
 
+def unreadable_source(error: SourceError) -> dict[str, str]:
+    """A source that cannot be read at all (YAML syntax, missing file), shaped like a problem
+    so `--json` readers get one format: kind `source`, the message names file and line."""
+    return {
+        "kind": "source",
+        "key": "",
+        "path": "",
+        "message": str(error),
+        "hint": "fix the file so it parses, then lint again",
+        "origin": "",
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         problems = source_problems(args.source)
     except SourceError as error:
-        print(f"kubevisor lint: {error}", file=sys.stderr)
-        return 1
+        if args.json:
+            print(json.dumps({"errors": [unreadable_source(error)]}, indent=2))
+            return 1
+        return fail("lint", str(error))
+    if problems:
+        from kubevisor.sources.problem_lines import with_lines  # only failing lints pay for it
+
+        problems = with_lines(problems)
     if args.json:
         print(json.dumps({"errors": [problem.as_json() for problem in problems]}, indent=2))
     else:
         for problem in problems:
             print(problem.render())
         if problems:
-            print(f"\n✘ {len(problems)} lint error{'s' if len(problems) != 1 else ''} found")
+            count = f"{len(problems)} lint error{'s' if len(problems) != 1 else ''}"
+            print(paint(f"\n✘ {count} found", "red"))
         else:
-            print(SUCCESS_LINE)
+            print(paint(SUCCESS_LINE, "green"))
     return 1 if problems else 0
 
 
@@ -79,7 +99,9 @@ def refuse_invalid(defs: Definitions, command: str) -> int | None:
     problems = lint(defs)
     if not problems:
         return None
-    for problem in problems:
+    from kubevisor.sources.problem_lines import with_lines  # only refusals pay for it
+
+    for problem in with_lines(problems):
         print(f"error: {problem.render()}", file=sys.stderr)
     print(
         f"kubevisor {command}: {len(problems)} lint error(s); nothing was done. "

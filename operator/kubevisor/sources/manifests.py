@@ -338,6 +338,21 @@ def load_manifests(
     return assemble(reader.objects, reader.problems)
 
 
+def load_manifest_text(
+    text: str, *, name: str = "<stdin>", namespace: str = DEFAULT_NAMESPACE
+) -> ManifestSet:
+    """Manifests given as YAML text (e.g. `kubectl kustomize | kubevisor lint -`), read like a
+    file called `name`. Raises `SourceError` when the text is not YAML at all."""
+    try:
+        documents = list(iter_documents(text))
+    except KubectlYAMLError as error:
+        raise SourceError(f"{name}: {error}") from None
+    reader = _Reader(namespace)
+    for document in documents:
+        reader.read_document(document, name)
+    return assemble(reader.objects, reader.problems)
+
+
 def load_objects(
     objects: Iterable[Mapping[str, JSON]],
     *,

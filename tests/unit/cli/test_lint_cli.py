@@ -117,3 +117,35 @@ def test_a_folder_without_our_objects_is_a_clean_error(
     (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
     assert main(["lint", str(tmp_path)]) == 1
     assert "neither a Featurevisor project folder" in capsys.readouterr().err
+
+
+def test_problems_carry_file_line_and_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(MINI, root)
+    segment = root / "segments/netherlands.yml"
+    segment.write_text(segment.read_text().replace("operator: equals", "operator: equal"))
+    assert main(["lint", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert f"({segment}:4) at `conditions.0.operator`" in out
+    assert "did you mean `equals`?" in out
+
+
+def test_unquoted_no_in_manifests_explains_yaml_1_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifests = tmp_path / "m.yaml"
+    manifests.write_text(
+        "apiVersion: kubevisor.io/v1alpha1\nkind: Attribute\n"
+        "metadata: {name: country, namespace: shop}\n"
+        "spec: {type: string, description: Country}\n---\n"
+        "apiVersion: kubevisor.io/v1alpha1\nkind: Segment\n"
+        "metadata: {name: norway, namespace: shop}\n"
+        "spec:\n  description: Norway\n  conditions:\n"
+        "    - attribute: country\n      operator: equals\n      value: no\n"
+    )
+    assert main(["lint", str(manifests)]) == 1
+    out = capsys.readouterr().out
+    assert f"({manifests}:14)) at `conditions.0.value`" in out
+    assert "quote it: 'no'" in out

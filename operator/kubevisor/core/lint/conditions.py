@@ -11,6 +11,7 @@ from kubevisor.core.lint.attributes import attribute_value_problem
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import describe, is_number, is_scalar, js_type, strict_object
+from kubevisor.core.lint.suggest import did_you_mean, text_expected_hint
 
 EQUALITY = ("equals", "notEquals")
 NUMERIC = ("greaterThan", "greaterThanOrEquals", "lessThan", "lessThanOrEquals")
@@ -115,7 +116,11 @@ def _lint_plain(project: Project, report: Report, path: FieldPath, cond: Mapping
             report.error(
                 (*path, "attribute"),
                 f'Unknown attribute "{attribute}"',
-                "define it under attributes (or declare the property) or fix the name",
+                did_you_mean(
+                    attribute,
+                    project.defs.attributes,
+                    "define it under attributes (or declare the property) or fix the name",
+                ),
             )
         schema = use.schema
     if "operator" not in cond:
@@ -124,7 +129,7 @@ def _lint_plain(project: Project, report: Report, path: FieldPath, cond: Mapping
         report.error(
             (*path, "operator"),
             f"unknown operator {describe(operator)}",
-            f"use one of {', '.join(OPERATORS)}",
+            did_you_mean(operator, OPERATORS, f"use one of {', '.join(OPERATORS)}"),
         )
         return
     _lint_value(report, path, cond, operator)
@@ -204,7 +209,10 @@ def _values_fit(report: Report, path: FieldPath, values: list[JSON], schema: Any
     for value in values:
         problem = attribute_value_problem(value, schema)
         if problem:
-            report.error(path, problem, "use a value the attribute allows")
+            hint = "use a value the attribute allows"
+            if schema.get("type") == "string":
+                hint = text_expected_hint(value, hint)
+            report.error(path, problem, hint)
 
 
 def _attribute_types(schema: Mapping[str, Any]) -> list[str]:
@@ -226,7 +234,7 @@ def lint_segment_expression(project: Project, report: Report, path: FieldPath, v
             report.error(
                 path,
                 f'Unknown segment key "{value}"',
-                "define the segment or fix the key",
+                did_you_mean(value, project.defs.segments, "define the segment or fix the key"),
             )
         return
     if isinstance(value, list):

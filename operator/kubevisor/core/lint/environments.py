@@ -8,6 +8,7 @@ from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import js_type
+from kubevisor.core.lint.suggest import did_you_mean
 
 Check = Callable[[FieldPath, JSON], None]
 
@@ -31,7 +32,11 @@ def per_environment(
             report.error(
                 (*path, environment),
                 f'unknown environment "{environment}"',
-                f"use one of the configured environments: {', '.join(project.environments)}",
+                did_you_mean(
+                    environment,
+                    project.environments,
+                    f"use one of the configured environments: {', '.join(project.environments)}",
+                ),
             )
             continue
         check((*path, environment), item)

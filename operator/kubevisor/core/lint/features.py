@@ -16,6 +16,7 @@ from kubevisor.core.lint.shapes import (
     js_type,
     strict_object,
 )
+from kubevisor.core.lint.suggest import did_you_mean
 from kubevisor.core.lint.variables import lint_variable_maps
 
 FIELDS = (
@@ -105,7 +106,9 @@ def _lint_bucket_by(project: Project, report: Report, bucket_by: JSON) -> None:
             continue
         if name != "*" and not project.attribute_use(name).known:
             report.error(
-                where, f'Unknown attribute "{name}"', "define the attribute or fix the name"
+                where,
+                f'Unknown attribute "{name}"',
+                did_you_mean(name, project.defs.attributes, "define the attribute or fix the name"),
             )
 
 
@@ -131,7 +134,11 @@ def _lint_required(project: Project, report: Report, required: JSON) -> None:
             report.error(where, f"expected a feature key, got {js_type(entry)}", "name a feature")
             continue
         if key not in project.defs.features:
-            report.error(where, f'unknown required feature "{key}"', "define it or fix the key")
+            report.error(
+                where,
+                f'unknown required feature "{key}"',
+                did_you_mean(key, project.defs.features, "define it or fix the key"),
+            )
     cycle = find_required_cycle(project, report.key)
     if cycle:
         report.error(

@@ -20,6 +20,7 @@ from kubevisor.core.lint.shapes import (
     js_type,
     strict_object,
 )
+from kubevisor.core.lint.suggest import did_you_mean
 from kubevisor.core.lint.variables import (
     lint_matcher,
     lint_variable_maps,
@@ -152,7 +153,11 @@ def _lint_variation_pin(
         report.error(
             (*path, "variation"),
             f'unknown variation "{value}"',
-            f"use one of the feature's variations: {', '.join(shape.variations) or '(none)'}",
+            did_you_mean(
+                value,
+                shape.variations,
+                f"use one of the feature's variations: {', '.join(shape.variations) or '(none)'}",
+            ),
         )
 
 

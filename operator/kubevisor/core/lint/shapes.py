@@ -9,6 +9,7 @@ from typing import Any, TypeGuard
 from kubevisor.core.definitions import JSON
 from kubevisor.core.lint.regex import regex_error
 from kubevisor.core.lint.report import FieldPath, Report
+from kubevisor.core.lint.suggest import did_you_mean, text_expected_hint
 
 
 def js_type(value: object) -> str:
@@ -96,7 +97,9 @@ def strict_object(
             report.error(
                 (*path, str(name)),
                 f'unknown field "{name}"',
-                f"remove it or rename it to one of: {', '.join(sorted(allowed))}",
+                did_you_mean(
+                    name, allowed, f"remove it or rename it to one of: {', '.join(sorted(allowed))}"
+                ),
             )
     for name in required:
         if name not in value:
@@ -110,7 +113,8 @@ def strict_object(
 
 def expect_string(report: Report, path: FieldPath, value: JSON, *, non_empty: bool = False) -> bool:
     if not isinstance(value, str):
-        report.error(path, f"expected a string, got {js_type(value)}", "write a text value")
+        hint = text_expected_hint(value, "write a text value")
+        report.error(path, f"expected a string, got {js_type(value)}", hint)
         return False
     if non_empty and not value:
         report.error(path, "must not be empty", "write a non-empty text value")
@@ -170,7 +174,9 @@ def expect_string_list(
     for index, item in enumerate(value):
         if not isinstance(item, str):
             report.error(
-                (*path, index), f"expected a string, got {js_type(item)}", "write a text value"
+                (*path, index),
+                f"expected a string, got {js_type(item)}",
+                text_expected_hint(item, "write a text value"),
             )
             continue
         if unique and item in strings:

@@ -1,0 +1,68 @@
+"""Names and types shared by the generators."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Callable
+from typing import Any
+
+from kubevisor.core.definitions import Definitions
+
+
+def words(key: str) -> list[str]:
+    """`checkout.page-v2` -> [checkout, page, v2]; camelCase splits too (`newCheckout`)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key)
+    return [word for word in re.split(r"[^A-Za-z0-9]+", spaced) if word]
+
+
+def pascal(key: str) -> str:
+    name = "".join(word[:1].upper() + word[1:] for word in words(key)) or "X"
+    return f"X{name}" if name[0].isdigit() else name
+
+
+def snake(key: str) -> str:
+    name = "_".join(word.lower() for word in words(key)) or "x"
+    name = f"x_{name}" if name[0].isdigit() else name
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def unique_names(keys: list[str], name: Callable[[str], str]) -> dict[str, str]:
+    """`name(key)` for each key, with `_2`, `_3`... added where two keys give the same name
+    (`new-checkout` and `newCheckout`), so no accessor silently replaces another."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in keys:
+        candidate, number = name(key), 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{name(key)}_{number}"
+        taken.add(candidate)
+        names[key] = candidate
+    return names
+
+
+def resolved_schema(schema: Any, defs: Definitions) -> dict[str, Any]:
+    """A variable schema with `schema: <key>` references followed (bounded, cycles stop)."""
+    seen: set[str] = set()
+    while isinstance(schema, dict) and isinstance(schema.get("schema"), str):
+        key = schema["schema"]
+        if key in seen or key not in defs.schemas:
+            break
+        seen.add(key)
+        schema = defs.schemas[key]
+    return schema if isinstance(schema, dict) else {}
+
+
+def variations(feature: dict[str, Any]) -> list[Any]:
+    """The distinct variation values, in order."""
+    values: list[Any] = []
+    for variation in feature.get("variations") or []:
+        if isinstance(variation, dict) and variation.get("value") not in values:
+            values.append(variation.get("value"))
+    return values
+
+
+def variables(feature: dict[str, Any]) -> dict[str, Any]:
+    schema = feature.get("variablesSchema")
+    return schema if isinstance(schema, dict) else {}
