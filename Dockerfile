@@ -8,13 +8,14 @@
 FROM python:3.11.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY operator ./operator
+COPY client ./client
 # A wheel of kubevisor plus wheels of everything the operator needs, installed into a venv that
 # the runtime stage copies whole.
 RUN python -m venv /opt/kubevisor \
  && /opt/kubevisor/bin/pip install --upgrade pip==25.0.1 \
- && /opt/kubevisor/bin/pip install '.[operator]' \
+ && /opt/kubevisor/bin/pip install ./client '.[operator]' \
  && /opt/kubevisor/bin/python -m compileall -q /opt/kubevisor
 
 FROM python:3.11.11-slim-bookworm

@@ -9,10 +9,13 @@ PYTHON ?= python3
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The in-pod client is a distribution of its own (client/); installed first, it satisfies the
+# operator extra's kubevisor-client requirement from this checkout.
+$(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,operator]'
+	$(BIN)/pip install --quiet -e ./client
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 # The main job: a local control plane and S3 server, the CRDs, the operator, and the bundled

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use, so `kubevisor.client` in a pod and CLI commands that never
+    # Imported on first use, so `kubevisor_client` in a pod and CLI commands that never
     # evaluate do not pay for the evaluator.
     if name == "Evaluator":
         from kubevisor.core.evaluate import Evaluator

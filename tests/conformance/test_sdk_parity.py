@@ -158,7 +158,7 @@ EACH_DATAFILE = pytest.mark.parametrize(
     "path", DATAFILES, ids=[str(path.relative_to(FIXTURES)) for path in DATAFILES]
 )
 PARITY_SETTINGS = settings(
-    max_examples=int(os.environ.get("PARITY_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", settings.default.max_examples // 5)),
     derandomize=os.environ.get("PARITY_RANDOM") is None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from kubevisor.client import HttpPoller
 from kubevisor.devcluster.state import ClusterInfo
 from kubevisor.sinks.configmap import (
     CONFIGMAP_LIMIT_BYTES,
@@ -35,6 +34,7 @@ from kubevisor.sinks.objectstore import (
 )
 from kubevisor.sinks.payload import Payload
 from kubevisor.sinks.results import Outcome, PublishResult
+from kubevisor_client import HttpPoller
 from lightkube import AsyncClient
 from lightkube.config.kubeconfig import KubeConfig
 from s3_helpers import s3_client

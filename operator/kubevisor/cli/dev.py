@@ -60,7 +60,10 @@ def ensure_cluster(run_dir: Path) -> ClusterInfo:
         from kubevisor.devcluster.process import StartError
         from kubevisor.devcluster.state import load_state
     except ImportError as error:
-        raise DevError(f"{error}; install the dev extras: pip install 'kubevisor[dev]'") from None
+        raise DevError(
+            f"{error}; install the dev cluster extras: "
+            "pip install 'kubevisor[dev-cluster,operator]'"
+        ) from None
 
     previous = load_state(run_dir)
     if previous is not None:

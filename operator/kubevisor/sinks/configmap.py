@@ -1,7 +1,7 @@
 """Publish a datafile as a ConfigMap: render it (pure), then server-side apply it.
 
 Pods mount the ConfigMap as a directory and read `datafile.json`, or `datafile.json.gz` when the
-datafile was too large to store plainly (see `kubevisor.client`). The object carries the revision
+datafile was too large to store plainly (see `kubevisor_client`). The object carries the revision
 and sha256 digest as annotations, so `kubectl get cm -o yaml` tells what is being served.
 
 `publish_configmap` reads the ConfigMap first and writes nothing when it already holds the
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import httpx2
+from kubevisor_client.format import DATA_KEY, GZIP_SUFFIX
 from lightkube import ApiError, AsyncClient
 from lightkube.resources.core_v1 import ConfigMap
 from lightkube.types import PatchType
 
-from kubevisor.client.format import DATA_KEY, GZIP_SUFFIX
 from kubevisor.sinks.payload import Payload
 from kubevisor.sinks.results import Outcome, PublishResult
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from kubevisor.client.format import parse_datafile
+from kubevisor_client.format import parse_datafile
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Payload:
     def from_bytes(cls, content: bytes) -> Payload:
         """Check `content` like the consumers do and read its revision from it.
 
-        Raises `kubevisor.client.format.InvalidDatafile` when it is not a datafile.
+        Raises `kubevisor_client.format.InvalidDatafile` when it is not a datafile.
         """
         datafile = parse_datafile(content)
         return cls(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kubevisor.client import DatafileError, DatafileUnavailable, DirectoryWatcher
+from kubevisor_client import DatafileError, DatafileUnavailable, DirectoryWatcher
 
 from .datafiles import datafile_bytes
 from .kubelet import KubeletVolume

@@ -3,7 +3,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from kubevisor.client.format import (
+from kubevisor_client.format import (
     MAX_DECOMPRESSED_BYTES,
     InvalidDatafile,
     decompress_if_gzip,

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from kubevisor.client import DatafileError, DatafileUnavailable, HttpPoller
+from kubevisor_client import DatafileError, DatafileUnavailable, HttpPoller
 
 from .datafiles import datafile_bytes
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from featurevisor import create_featurevisor
-from kubevisor.client import DirectoryWatcher
 from kubevisor.sinks.configmap import (
     GZIP_THRESHOLD_BYTES,
     ConfigMapTarget,
@@ -16,6 +15,7 @@ from kubevisor.sinks.configmap import (
     render_configmap,
 )
 from kubevisor.sinks.payload import Payload
+from kubevisor_client import DirectoryWatcher
 
 from .kubelet import KubeletVolume
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from kubevisor.client.format import InvalidDatafile
 from kubevisor.sinks.payload import Payload
+from kubevisor_client.format import InvalidDatafile
 
 from .payloads import payload
 

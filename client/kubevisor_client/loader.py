@@ -13,9 +13,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, Self
 
-from kubevisor.client.format import InvalidDatafile, decompress_if_gzip, parse_datafile
+from kubevisor_client.format import InvalidDatafile, decompress_if_gzip, parse_datafile
 
-_log = logging.getLogger("kubevisor.client")
+_log = logging.getLogger("kubevisor_client")
 
 Datafile = dict[str, Any]
 DatafileCallback = Callable[[Datafile], object]

@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kubevisor.client.format import DATA_KEY, GZIP_SUFFIX
-from kubevisor.client.loader import DatafileCallback, DatafileError, DatafileLoader, ErrorCallback
+from kubevisor_client.format import DATA_KEY, GZIP_SUFFIX
+from kubevisor_client.loader import DatafileCallback, DatafileError, DatafileLoader, ErrorCallback
 
 KUBELET_DATA_LINK = "..data"
 

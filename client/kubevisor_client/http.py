@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 
-from kubevisor.client.loader import DatafileCallback, DatafileError, DatafileLoader, ErrorCallback
+from kubevisor_client.loader import DatafileCallback, DatafileError, DatafileLoader, ErrorCallback
 
 NOT_MODIFIED = 304
 

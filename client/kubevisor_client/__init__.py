@@ -3,7 +3,7 @@
 Standard library only, so applications can depend on it without Kubernetes or cloud clients::
 
     from featurevisor import create_featurevisor
-    from kubevisor.client import DirectoryWatcher
+    from kubevisor_client import DirectoryWatcher
 
     sdk = create_featurevisor({})
     watcher = DirectoryWatcher("/etc/featurevisor", sdk.set_datafile)
@@ -11,10 +11,10 @@ Standard library only, so applications can depend on it without Kubernetes or cl
     watcher.start()  # then follows every update on a daemon thread
 """
 
-from kubevisor.client.directory import DirectoryWatcher
-from kubevisor.client.format import InvalidDatafile, parse_datafile
-from kubevisor.client.http import HttpPoller
-from kubevisor.client.loader import DatafileError, DatafileLoader, DatafileUnavailable
+from kubevisor_client.directory import DirectoryWatcher
+from kubevisor_client.format import InvalidDatafile, parse_datafile
+from kubevisor_client.http import HttpPoller
+from kubevisor_client.loader import DatafileError, DatafileLoader, DatafileUnavailable
 
 __all__ = [
     "DatafileError",
