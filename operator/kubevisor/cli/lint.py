@@ -11,7 +11,7 @@ from typing import Any
 from kubevisor.core.definitions import Definitions, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.project import is_project_folder, load_project
+from kubevisor.sources.project import is_project_folder, load_layout, project_layouts
 
 SUCCESS_LINE = "✔ No lint errors found"
 
@@ -36,8 +36,10 @@ def register(subparsers: Any) -> None:
 def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
-    if is_project_folder(source):
-        return lint(load_project(source))
+    if is_project_folder(source):  # every set of a sets project, each linted on its own
+        return [
+            problem for layout in project_layouts(source) for problem in lint(load_layout(layout))
+        ]
     from kubevisor.sources.manifests import load_manifests  # only manifests pay for it
 
     manifests = load_manifests([source])
