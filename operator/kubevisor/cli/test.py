@@ -173,21 +173,12 @@ def _manifest_projects(args: argparse.Namespace) -> list[_Project]:
             f"{args.source}: neither a Featurevisor project folder (no featurevisor.config.js) "
             "nor manifests with kubevisor.io/v1alpha1 objects"
         )
-    given = Path(args.source)
-    specs_dir = Path(args.specs) if args.specs else (given if given.is_dir() else given.parent)
-    if not args.specs:
-        specs_dir = specs_dir / "tests"
-    if not specs_dir.is_dir():
-        raise SourceError(f"{specs_dir}: no spec folder here; pass --specs DIR")
+    folders = spec_folders(Path(args.source), args.specs, list(manifests.namespaces))
     projects = []
     for name, namespace in manifests.namespaces.items():
-        own = specs_dir / name
-        if own.is_dir():
-            tests = load_specs(own, namespace.definitions.config.namespace_character)
-        elif len(manifests.namespaces) == 1:
-            tests = load_specs(specs_dir, namespace.definitions.config.namespace_character)
-        else:
-            continue  # several namespaces: each one's specs live in DIR/<namespace>/
+        if name not in folders:
+            continue
+        tests = load_specs(folders[name], namespace.definitions.config.namespace_character)
         definitions = namespace.definitions
         definitions.tests = tests
         datafiles = namespace.datafiles
@@ -211,11 +202,31 @@ def _manifest_projects(args: argparse.Namespace) -> list[_Project]:
 
         projects.append(_Project(name, definitions, {}, target_datafile))
     if not projects:
+        where = args.specs or f"{args.source}/tests"
         raise SourceError(
-            f"{specs_dir}: no specs for any namespace; put each namespace's specs in "
-            f"{specs_dir}/<namespace>/"
+            f"{where}: no spec folder for any namespace; pass --specs DIR (DIR/<namespace>/ "
+            "per namespace, or DIR itself for one namespace)"
         )
     return projects
+
+
+def spec_folders(source: Path, specs: str | None, namespaces: list[str]) -> dict[str, Path]:
+    """Where each namespace's specs are: `DIR/<namespace>/`, else DIR itself when there is one
+    namespace; without --specs, `<namespace>/tests/` or `tests/<namespace>/` or `tests/` beside
+    the manifests (what `kubevisor import` writes)."""
+    base = source if source.is_dir() else source.parent
+    found = {}
+    for name in namespaces:
+        if specs is not None:
+            candidates = [Path(specs) / name, Path(specs)]
+        else:
+            candidates = [base / name / "tests", base / "tests" / name, base / "tests"]
+        shared = candidates[-1]
+        for candidate in candidates:
+            if candidate.is_dir() and (candidate != shared or len(namespaces) == 1):
+                found[name] = candidate
+                break
+    return found
 
 
 def _run_project(args: argparse.Namespace, project: _Project) -> TestReport | int:
