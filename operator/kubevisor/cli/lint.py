@@ -8,10 +8,15 @@ import json
 import sys
 from typing import Any
 
-from kubevisor.core.definitions import Definitions, Problem
+from kubevisor.core.definitions import Definitions, Kind, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.project import is_project_folder, load_layout, project_layouts
+from kubevisor.sources.project import (
+    ProjectLayout,
+    is_project_folder,
+    load_layout,
+    project_layouts,
+)
 
 SUCCESS_LINE = "✔ No lint errors found"
 
@@ -37,9 +42,11 @@ def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
     if is_project_folder(source):  # every set of a sets project, each linted on its own
-        return [
-            problem for layout in project_layouts(source) for problem in lint(load_layout(layout))
-        ]
+        problems = []
+        for layout in project_layouts(source):
+            definitions = load_layout(layout)
+            problems += lint(definitions) + missing_targets(definitions, layout)
+        return problems
     from kubevisor.sources.manifests import load_manifests  # only manifests pay for it
 
     manifests = load_manifests([source])
@@ -52,6 +59,24 @@ def source_problems(source: str) -> list[Problem]:
     for namespace in manifests.namespaces.values():
         problems.extend(lint(namespace.definitions))
     return problems
+
+
+def missing_targets(definitions: Definitions, layout: ProjectLayout) -> list[Problem]:
+    """`build` refuses a project without targets, as upstream does; say so before it does
+    (upstream's lint does not, so a clean lint used to be followed by a failing build)."""
+    if definitions.targets:
+        return []
+    folder = layout.entity_directories[Kind.TARGET]
+    return [
+        Problem(
+            Kind.TARGET,
+            "",
+            "",
+            f"no targets in {folder}, so `build` has no datafile to write and fails",
+            f"add at least one target, for example {folder}/all.yml holding "
+            "`description: All features` (it selects every feature); see docs/targets.md",
+        )
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
