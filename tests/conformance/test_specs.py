@@ -71,7 +71,7 @@ def test_a_broken_assertion_fails_the_run(
 
     assert code == 1
     assert "  ✘ Assertion #1: At 10%, the feature should be enabled" in output
-    assert "    => expectedToBeEnabled: expected false, received true" in output
+    assert '    => expectedToBeEnabled: expected "false", received "true"' in output
     assert output.splitlines()[-2:] == [
         "Test specs: 34 passed, 1 failed",
         "Assertions: 188 passed, 1 failed",
@@ -97,6 +97,13 @@ def test_sets_mini_tests_every_set_like_upstream(capsys: pytest.CaptureFixture[s
     headers = [line for line in output.splitlines() if line.startswith("Set ")]
     assert headers == ['Set "alpha"', 'Set "beta"']
     assert result_lines(output) == result_lines(official)
+    # upstream's failure lines too; objects show as JSON where upstream prints [object Object]
+    failures = [line for line in output.splitlines() if line.startswith("    ")]
+    official_failures = [line for line in official.splitlines() if line.startswith("    ")]
+    assert [line for line in failures if "{" not in line] == [
+        line for line in official_failures if "[object Object]" not in line
+    ]
+    assert '       => expected: {"columns":3,"dense":false}' in failures
 
 
 def test_one_set_can_be_tested_alone(capsys: pytest.CaptureFixture[str]) -> None:

@@ -142,9 +142,7 @@ def _run_segment_case(conditions: Any, case: Mapping[str, Any]) -> AssertionResu
     actual = matches(conditions, case.get("context") or {})
     expected = case.get("expectedToMatch")
     if actual is not expected:
-        result.errors.append(
-            f"expectedToMatch: expected {_show(expected)}, received {_show(actual)}"
-        )
+        result.errors.append(f'segment: expected "{_text(expected)}", received "{_text(actual)}"')
     return result
 
 
@@ -186,7 +184,12 @@ class _Checker:
         self.errors = errors
 
     def fail(self, where: str, expected: Any, actual: Any) -> None:
-        self.errors.append(f"{where}: expected {_show(expected)}, received {_show(actual)}")
+        self.errors.append(f'{where}: expected "{_text(expected)}", received "{_text(actual)}"')
+
+    def fail_variable(self, where: str, expected: Any, actual: Any) -> None:
+        self.errors.append(
+            f"{where}:\n       => expected: {_text(expected)}\n       => received: {_text(actual)}"
+        )
 
     def check(self, evaluator: Evaluator, case: Mapping[str, Any], prefix: str) -> None:
         key = self.feature_key
@@ -231,7 +234,7 @@ class _Checker:
                     self.errors.append(f"{where}: expected value is not valid JSON: {expected}")
                     continue
             if not deep_equal(expected, actual):
-                self.fail(where, expected, actual)
+                self.fail_variable(where, expected, actual)
 
     def _check_evaluations(
         self, evaluator: Evaluator, expected: Mapping[str, Any], prefix: str
@@ -245,11 +248,11 @@ class _Checker:
                     if kind == "flag"
                     else evaluator.evaluate_variation(key)
                 )
-                self._compare_fields(f"{prefix}expectedEvaluations.{kind}", evaluation, fields)
+                self._compare_fields(f"{prefix}evaluation.{kind}", evaluation, fields)
         for variable_key, fields in (expected.get("variables") or {}).items():
             evaluation = evaluator.evaluate_variable(key, variable_key)
             self._compare_fields(
-                f"{prefix}expectedEvaluations.variables.{variable_key}", evaluation, fields or {}
+                f"{prefix}evaluation.variables.{variable_key}", evaluation, fields or {}
             )
 
     def _compare_fields(
@@ -274,11 +277,11 @@ def deep_equal(expected: Any, actual: Any) -> bool:
     return strict_equal(expected, actual)
 
 
-def _show(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A value in a failure line as upstream prints it (JavaScript `String()`), except that
+    objects and arrays show as JSON: upstream's `[object Object]` says nothing."""
     if value is MISSING:
         return "undefined"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict | list) or value is None or isinstance(value, bool):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return js_text(value)
