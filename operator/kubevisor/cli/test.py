@@ -232,6 +232,9 @@ def spec_folders(source: Path, specs: str | None, namespaces: list[str]) -> dict
 def _run_project(args: argparse.Namespace, project: _Project) -> TestReport | int:
     if not args.no_lint and (code := refuse_invalid(project.definitions, "test")) is not None:
         return code
+    if not project.definitions.tests:  # upstream fails a run that has nothing to test
+        where = f' in set "{project.label}"' if project.label else ""
+        return _fail(f"No tests found{where}; add test specs to the tests/ folder")
     return run_tests(
         project.definitions,
         _InMemoryDatafiles(project),
