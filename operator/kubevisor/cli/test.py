@@ -38,6 +38,7 @@ from kubevisor.sources.project import (
     load_layout,
     load_specs,
     project_layouts,
+    read_layout,
 )
 from kubevisor.sources.project_state import read_states
 
@@ -150,16 +151,12 @@ def _layout_project(layout: ProjectLayout) -> _Project:
 
 
 def _folder_projects(args: argparse.Namespace) -> list[_Project]:
-    layouts = project_layouts(args.source)
     if args.set:
-        root = layouts[0] if layouts[0].set_name is None else None
-        if root is not None:
+        layout = read_layout(args.source)
+        if layout.sets_directory is None:
             raise SourceError(f"--set {args.set}: {args.source} has no sets (no `sets: true`)")
-        known = [layout.set_name for layout in layouts]
-        if args.set not in known:
-            raise SourceError(f"--set {args.set}: no such set (sets: {', '.join(map(str, known))})")
-        layouts = [layout for layout in layouts if layout.set_name == args.set]
-    return [_layout_project(layout) for layout in layouts]
+        return [_layout_project(layout.for_set(args.set))]
+    return [_layout_project(layout) for layout in project_layouts(args.source)]
 
 
 def _manifest_projects(args: argparse.Namespace) -> list[_Project]:
