@@ -37,6 +37,8 @@ def kube(cluster: Any) -> Iterator[Any]:
     cluster.kubectl("apply", "--server-side", "--field-manager=kubevisor-tests", *crd_files)
     names = [f"crd/{info.crd_name}" for info in KINDS]
     cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", *names)
+    # other tests use a namespace "shop" too and delete it without waiting
+    cluster.kubectl("wait", "--for=delete", "namespace/shop", "--timeout=120s")
     cluster.kubectl("create", "namespace", "shop")
     yield cluster
     cluster.kubectl("delete", "namespace", "shop", "--wait=false")
