@@ -25,6 +25,8 @@ PROJECTS = {
     "example-yml": ("example-yml/project", "example-yml/official"),
     "example-json": ("example-json/project", "example-json/official"),
     "mini": ("mini/input", "mini/expected"),
+    "sets-mini": ("sets-mini/project", "sets-mini/official"),
+    "parser-mini": ("parser-mini/project", "parser-mini/official"),
 }
 
 

@@ -59,9 +59,7 @@ def round_trip(kube: Any, project: Path, namespace: str, tmp_path: Path) -> Path
     """Import, apply with kubectl, list back as JSON: the file the cluster's objects give."""
     manifests = tmp_path / "manifests"
     assert main(["import", str(project), "--out", str(manifests), "--namespace", namespace]) == 0
-    kube.kubectl(
-        "apply", "--server-side", "--field-manager=kubevisor-tests", "-R", "-f", str(manifests)
-    )
+    kube.kubectl("apply", "--server-side", "--field-manager=kubevisor-tests", "-k", str(manifests))
     resources = ",".join(info.crd_name for info in KINDS)
     listed = tmp_path / "cluster.json"
     listed.write_text(kube.kubectl("get", resources, "-n", namespace, "-o", "json"), "utf-8")

@@ -7,6 +7,14 @@ manifest files and folders: each namespace is built like one project, into
 rejects are refused (nothing is written) unless `--no-lint`. State is read from and written to
 the state folder (a project's `.featurevisor/` by default) like upstream, so raising a
 percentage keeps users where they were.
+
+Targets: every file in `targets/` (e.g. `targets/web.yml` with `tag: web`) makes one datafile
+per environment, `<env>/featurevisor-<target>.json`; a project needs at least one (a target
+`all.yml` with just a `description` selects every feature). See docs/targets.md.
+
+Sets (`sets: true` in featurevisor.config.js): every set folder under `sets/` is built like a
+project, into `OUT/<set>/...` with state in `<state>/sets/<set>/`, all with one revision (the root
+`REVISION` + 1), then the root `REVISION` files are written. `--set S` builds only that set.
 """
 
 from __future__ import annotations
@@ -28,11 +36,12 @@ from kubevisor.core.build import (
     BuildError,
     BuildOutput,
     build_datafile,
+    next_revision,
 )
 from kubevisor.core.definitions import Definitions, Problem
 from kubevisor.core.jsjson import dumps, js_number_text
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.project import is_project_folder, read_layout
+from kubevisor.sources.project import ProjectLayout, is_project_folder, read_layout
 from kubevisor.sources.project_state import read_revision, read_states
 
 
@@ -47,18 +56,31 @@ class BuildSource:
     """Default output folder (None: `--out` must be given)."""
 
 
-def load_build_source(source: str) -> BuildSource:
+def load_build_source(source: str, set_name: str | None = None) -> BuildSource:
     """Definitions from SOURCE. A folder with `featurevisor.config.js` is a Featurevisor
-    project; other sources (Kubernetes manifests) are added here as they become available."""
+    project (`set_name` picks a set of a sets project); Kubernetes manifests are built by
+    build_manifests."""
     if is_project_folder(source):
         layout = read_layout(source)
-        return BuildSource(
-            definitions=load_definitions(layout),
-            state_directory=layout.state_directory,
-            datafiles_directory=layout.datafiles_directory,
-        )
+        if set_name is not None:
+            layout = layout.for_set(set_name)
+        elif layout.is_sets_root:
+            raise SourceError(
+                f"{source}: Pass --set=<set> when printing a datafile of a project with sets "
+                f"({', '.join(layout.set_names())})"
+            )
+        return layout_source(layout)
     raise SourceError(
         f"{source}: not a Featurevisor project folder (no featurevisor.config.js found)"
+    )
+
+
+def layout_source(layout: ProjectLayout) -> BuildSource:
+    """The definitions and default folders of one project (or one set)."""
+    return BuildSource(
+        definitions=load_definitions(layout),
+        state_directory=layout.state_directory,
+        datafiles_directory=layout.datafiles_directory,
     )
 
 
@@ -89,6 +111,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--target", metavar="T", action="append", help="build only this target (repeatable)"
     )
+    parser.add_argument("--set", metavar="S", help="sets mode: build only this set")
     parser.add_argument(
         "--no-state-files", action="store_true", help="do not write state and REVISION files"
     )
@@ -187,46 +210,103 @@ def run(args: argparse.Namespace) -> int:
 
         return build_manifests.run(args)
     try:
-        source = load_build_source(args.source)
-        state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
         if args.print:
+            source = load_build_source(args.source, args.set)
+            state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
             if (
                 not args.no_lint
                 and (code := refuse_invalid(source.definitions, "build")) is not None
             ):
                 return code
             return _print_datafile(args, source, state_dir)
-        out_dir = Path(args.out) if args.out else source.datafiles_directory
-        if out_dir is None:
-            return _fail("--out DIR is required for this source")
-        config = source.definitions.config
-        environments = list(config.environments) if config.environments is not None else [None]
-        states = read_states(state_dir, environments) if state_dir is not None else {}
-        current = (
-            read_revision(state_dir, config.revision_file_name) if state_dir is not None else "0"
-        )
-        built = build_with_check(
-            source.definitions,
-            lambda: None if args.no_lint else refuse_invalid(source.definitions, "build"),
-            states=states,
-            current_revision=current,
-            revision=yargs_revision(args.revision),
-            featurevisor_version=args.featurevisor_version,
-            target_keys=args.target,
-            revision_from_hash=args.revision_from_hash,
-        )
-        if isinstance(built, int):
-            return built
-        output: BuildOutput = built
-        if output.problems:
-            return _report(output.problems)
-        _write_tree(out_dir, output.files)
-        if state_dir is not None and not args.no_state_files:
-            _write_tree(state_dir, output.state_files)
+        layout = read_layout(args.source)
+        if layout.sets_directory is not None:
+            return _build_sets(args, layout)
+        if args.set:
+            return _fail(f"--set {args.set}: {args.source} has no sets (no `sets: true`)")
+        return _build_project(args, layout)
     except (SourceError, WorkerError) as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{error.filename or ''}: {error.strerror}")
-    datafiles = len(output.files) - 1
-    print(f"Built {datafiles} datafile(s), revision {output.revision}, in {out_dir}")
+
+
+def _build_project(args: argparse.Namespace, layout: ProjectLayout) -> int:
+    source = layout_source(layout)
+    state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
+    out_dir = Path(args.out) if args.out else source.datafiles_directory
+    if out_dir is None or state_dir is None:
+        return _fail("--out DIR and --state-dir DIR are required for this source")
+    revision_file = source.definitions.config.revision_file_name
+    built = _build_source(
+        args,
+        source,
+        state_dir,
+        read_revision(state_dir, revision_file),
+        yargs_revision(args.revision),
+    )
+    if isinstance(built, int):
+        return built
+    _write_tree(out_dir, built.files)
+    if not args.no_state_files:
+        _write_tree(state_dir, built.state_files)
+    print(f"Built {len(built.files) - 1} datafile(s), revision {built.revision}, in {out_dir}")
     return 0
+
+
+def _build_sets(args: argparse.Namespace, layout: ProjectLayout) -> int:
+    """Sets mode (§5.13): one revision for every set, from the root REVISION; each set writes
+    its own tree and state, then the root REVISION files (not with an explicit --revision)."""
+    state_root = Path(args.state_dir) if args.state_dir else layout.state_directory
+    out_root = Path(args.out) if args.out else layout.datafiles_directory
+    names = [args.set] if args.set else layout.set_names()
+    if not names:
+        return _fail(f"{layout.sets_directory}: `sets: true` but there are no set folders here")
+    revision_file = layout.config.revision_file_name
+    explicit = yargs_revision(args.revision)
+    revision = explicit or next_revision(read_revision(state_root, revision_file))
+    outputs: dict[str, BuildOutput] = {}
+    for name in names:
+        source = layout_source(layout.for_set(name))
+        built = _build_source(args, source, state_root / "sets" / name, "0", revision)
+        if isinstance(built, int):
+            return built
+        outputs[name] = built
+    for name, output in outputs.items():  # written only once every set has built
+        _write_tree(out_root / name, output.files)
+        if not args.no_state_files:
+            _write_tree(state_root / "sets" / name, output.state_files)
+    if not args.no_state_files and not explicit:
+        _write_tree(out_root, {revision_file: revision.encode()})
+        _write_tree(state_root, {revision_file: revision.encode()})
+    for name, output in outputs.items():
+        count = len(output.files) - 1
+        print(f'Set "{name}": built {count} datafile(s), revision {revision}, in {out_root / name}')
+    return 0
+
+
+def _build_source(
+    args: argparse.Namespace,
+    source: BuildSource,
+    state_dir: Path,
+    current_revision: str,
+    revision: str | None,
+) -> BuildOutput | int:
+    """One project's (or set's) datafiles and state, or the exit code of why not."""
+    config = source.definitions.config
+    environments = list(config.environments) if config.environments is not None else [None]
+    built = build_with_check(
+        source.definitions,
+        lambda: None if args.no_lint else refuse_invalid(source.definitions, "build"),
+        states=read_states(state_dir, environments),
+        current_revision=current_revision,
+        revision=revision,
+        featurevisor_version=args.featurevisor_version,
+        target_keys=args.target,
+        revision_from_hash=args.revision_from_hash,
+    )
+    if isinstance(built, int):
+        return built
+    if built.problems:
+        return _report(built.problems)
+    return built

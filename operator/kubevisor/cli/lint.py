@@ -10,10 +10,15 @@ from typing import Any
 
 from kubevisor.cli.output import fail, paint
 from kubevisor.cli.projects import STDIN, read_manifests
-from kubevisor.core.definitions import Definitions, Problem
+from kubevisor.core.definitions import Definitions, Kind, Problem
 from kubevisor.core.lint import lint
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.project import is_project_folder, load_project
+from kubevisor.sources.project import (
+    ProjectLayout,
+    is_project_folder,
+    load_layout,
+    project_layouts,
+)
 
 SUCCESS_LINE = "✔ No lint errors found"
 
@@ -39,7 +44,11 @@ def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
     if source != STDIN and is_project_folder(source):
-        return lint(load_project(source))
+        problems = []  # every set of a sets project, each linted on its own
+        for layout in project_layouts(source):
+            definitions = load_layout(layout)
+            problems += lint(definitions) + missing_targets(definitions, layout)
+        return problems
     manifests = read_manifests(source)  # only manifests pay for their loader
     if not manifests.namespaces and not manifests.problems:
         raise SourceError(
@@ -63,6 +72,24 @@ def unreadable_source(error: SourceError) -> dict[str, str]:
         "hint": "fix the file so it parses, then lint again",
         "origin": "",
     }
+
+
+def missing_targets(definitions: Definitions, layout: ProjectLayout) -> list[Problem]:
+    """`build` refuses a project without targets, as upstream does; say so before it does
+    (upstream's lint does not, so a clean lint used to be followed by a failing build)."""
+    if definitions.targets:
+        return []
+    folder = layout.entity_directories[Kind.TARGET]
+    return [
+        Problem(
+            Kind.TARGET,
+            "",
+            "",
+            f"no targets in {folder}, so `build` has no datafile to write and fails",
+            f"add at least one target, for example {folder}/all.yml holding "
+            "`description: All features` (it selects every feature); see docs/targets.md",
+        )
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,9 +2,11 @@
 
 One manifest per attribute, segment, feature, group and schema, and one `Datafile` per
 environment x target. Object names must be Kubernetes names (DNS-1123 subdomains), so keys are
-lowercased and cleaned; the real key always stays in `spec.key`. Definitions keep their key
-order through the API server thanks to the `kubevisor.io/key-order` annotation. Tests are not
-resources and are left out (the caller says so).
+cleaned: word boundaries become `-` (`checkoutRedesign` -> `checkout-redesign`), then lowercased;
+the real key always stays in `spec.key`. Definitions keep their key order through the API server
+thanks to the `kubevisor.io/key-order` annotation. Test specs are not resources: they are
+written as Featurevisor YAML under `tests/`, where `kubevisor test` finds them and
+`kustomization.yaml` leaves them out.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ EXPORTED_KINDS: tuple[tuple[Kind, str, str], ...] = (
     (Kind.SCHEMA, "Schema", "schemas"),
 )
 DATAFILES_FOLDER = "datafiles"
+TESTS_FOLDER = "tests"
 MAX_NAME_LENGTH = 253
 _HASH_LENGTH = 8
 _VALID_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 _NOT_NAME_CHARACTER = re.compile(r"[^a-z0-9.-]+")
+# `checkoutRedesign` -> `checkout-Redesign`, `HTTPServer` -> `HTTP-Server`
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @dataclass
@@ -49,7 +54,7 @@ def is_valid_name(name: str) -> bool:
 
 def _cleaned(key: str) -> str:
     """A Kubernetes-valid name that resembles `key` (not necessarily unique)."""
-    text = _NOT_NAME_CHARACTER.sub("-", key.lower())
+    text = _NOT_NAME_CHARACTER.sub("-", _WORD_BOUNDARY.sub("-", key).lower())
     labels = [label.strip("-") for label in text.split(".")]
     name = ".".join(label for label in labels if label)
     return name[: MAX_NAME_LENGTH - _HASH_LENGTH - 1].rstrip(".-") or "x"
@@ -126,17 +131,20 @@ def export_definitions(definitions: Definitions, *, namespace: str | None = None
     for seed, spec in datafiles:
         manifest = _manifest("Datafile", names[seed], namespace, spec, spec)
         export.files[f"{DATAFILES_FOLDER}/{names[seed]}.yaml"] = safe_yaml.dump(manifest)
+    for key, spec in definitions.tests.items():
+        # the file name is the key, so `kubevisor test` reads the spec back under the same key
+        export.files[f"{TESTS_FOLDER}/{key}.yml"] = safe_yaml.dump(spec)
     export.notes.extend(_notes(definitions))
     return export
 
 
+def manifest_paths(files: Iterable[str]) -> list[str]:
+    """The exported files that are Kubernetes objects (test specs are not)."""
+    return [path for path in files if f"/{TESTS_FOLDER}/" not in "/" + path]
+
+
 def _notes(definitions: Definitions) -> list[str]:
     notes = []
-    if definitions.tests:
-        notes.append(
-            f"skipped {len(definitions.tests)} test specs: tests are not Kubernetes resources; "
-            "keep them in the project and run them with `kubevisor test`"
-        )
     config = definitions.config
     if config.namespace_character != ".":
         notes.append(

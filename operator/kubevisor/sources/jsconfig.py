@@ -25,6 +25,12 @@ try {{
   process.stderr.write(String((error && error.stack) || error));
   process.exit(3);
 }}
+// a custom parser's `parse` crosses as its source text too (see custom_parser.py)
+if (config && config.parser && typeof config.parser.parse === "function") {{
+  config = Object.assign({{}}, config, {{
+    parser: Object.assign({{}}, config.parser, {{ parseSource: String(config.parser.parse) }}),
+  }});
+}}
 process.stdout.write(JSON.stringify(config === undefined ? null : config, (key, value) =>
   typeof value === "function" ? "{FUNCTION_MARKER}" : value));
 """

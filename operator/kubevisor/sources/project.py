@@ -1,5 +1,10 @@
 """Reading a Featurevisor project folder (`featurevisor.config.js` + YAML/JSON definitions).
 
+In sets mode (`sets: true`) every folder directly under `sets/` is a project of its own, with
+its own definition folders, state folder `<state>/sets/<set>/` and datafiles folder
+`<datafiles>/<set>/`; the config is shared. `project_layouts` gives the projects of a folder
+(one per set, or the folder itself), which is what commands iterate over.
+
 Listing order matters: features and segments appear in datafiles in the order upstream lists
 their files (Node's `readdirSync`: byte-wise sorted names, depth-first into directories where
 their names sort). Keys are relative paths without the extension, with `/` replaced by the
@@ -11,12 +16,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from kubevisor.core.definitions import JSON, Definitions, Kind, ProjectConfig
 from kubevisor.core.jsjson import loads as js_loads
+from kubevisor.sources.custom_parser import CustomParser, custom_parser_from, parse_files
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.jsconfig import CONFIG_FILE_NAME, FUNCTION_MARKER, evaluate_config
 from kubevisor.sources.text_file import read_text
@@ -51,10 +57,57 @@ class ProjectLayout:
     entity_directories: dict[Kind, Path]
     state_directory: Path
     datafiles_directory: Path
+    custom_parser: CustomParser | None = None
+    """A `parser: {extension, parse}` object of the config (None: the yml or json parser)."""
+    sets_directory: Path | None = None
+    """The `sets/` folder in sets mode (None: not a sets project)."""
+    set_name: str | None = None
+    """The set this layout is (None: the whole folder)."""
 
     @property
     def extension(self) -> str:
         return self.config.parser
+
+    @property
+    def is_sets_root(self) -> bool:
+        """A sets project's root: its definitions live in the sets, not here."""
+        return self.sets_directory is not None and self.set_name is None
+
+    def set_names(self) -> list[str]:
+        """The sets of a sets project (sorted folder names under `sets/`), else []."""
+        if self.sets_directory is None:
+            return []
+        try:
+            names = sorted(os.listdir(self.sets_directory))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [name for name in names if (self.sets_directory / name).is_dir()]
+
+    def for_set(self, name: str) -> ProjectLayout:
+        """The layout of one set of a sets project: its folders below `sets/<name>/`."""
+        if self.sets_directory is None:
+            raise SourceError(f"{self.root}: `sets` is not enabled, so it has no set {name!r}")
+        if name not in self.set_names():
+            known = ", ".join(self.set_names()) or "none"
+            raise SourceError(f"{self.root}: no set {name!r} in {self.sets_directory} ({known})")
+        set_root = self.sets_directory / name
+
+        def inside_set(directory: Path, default: str) -> Path:
+            try:  # a configured folder keeps its place relative to the project root
+                return set_root / directory.relative_to(self.root)
+            except ValueError:
+                return set_root / default
+
+        return replace(
+            self,
+            entity_directories={
+                kind: inside_set(directory, ENTITY_DIRECTORIES[kind][1])
+                for kind, directory in self.entity_directories.items()
+            },
+            state_directory=self.state_directory / "sets" / name,
+            datafiles_directory=self.datafiles_directory / name,
+            set_name=name,
+        )
 
 
 def is_project_folder(path: str | os.PathLike[str]) -> bool:
@@ -70,6 +123,8 @@ def read_layout(path: str | os.PathLike[str]) -> ProjectLayout:
         raise SourceError(f"{root}: no {CONFIG_FILE_NAME} here; is this a Featurevisor project?")
     raw = evaluate_config(config_path)
     config = project_config_from(raw, config_path)
+    parser = raw.get("parser")
+    custom_parser = custom_parser_from(parser, config_path) if isinstance(parser, dict) else None
 
     def directory(key: str, default: str) -> Path:
         value = raw.get(key)
@@ -90,7 +145,28 @@ def read_layout(path: str | os.PathLike[str]) -> ProjectLayout:
         datafiles_directory=directory(
             "datafilesDirectoryPath", OTHER_DIRECTORIES["datafilesDirectoryPath"]
         ),
+        custom_parser=custom_parser,
+        sets_directory=(
+            directory("setsDirectoryPath", OTHER_DIRECTORIES["setsDirectoryPath"])
+            if raw.get("sets")
+            else None
+        ),
     )
+
+
+def project_layouts(path: str | os.PathLike[str]) -> list[ProjectLayout]:
+    """The projects of a Featurevisor folder: one per set in sets mode (sorted by name), else
+    the folder itself. Commands that work on definitions loop over these."""
+    layout = read_layout(path)
+    if layout.sets_directory is None:
+        return [layout]
+    names = layout.set_names()
+    if not names:
+        raise SourceError(
+            f"{layout.root}: `sets: true` but {layout.sets_directory} has no set folders; "
+            "add sets/<name>/ with the definition folders, or remove `sets`"
+        )
+    return [layout.for_set(name) for name in names]
 
 
 def project_config_from(raw: dict[str, Any], config_path: Path) -> ProjectConfig:
@@ -114,11 +190,6 @@ def project_config_from(raw: dict[str, Any], config_path: Path) -> ProjectConfig
     sets = raw.get("sets", False)
     if not isinstance(sets, bool):
         raise fail(f"Invalid sets: {sets}. It must be a boolean.")
-    if sets:
-        raise fail(
-            "sets mode is not supported yet (`sets: true`); build each set's folder as a "
-            "project of its own, or remove `sets`"
-        )
     environments = raw.get("environments")
     valid_environments = isinstance(environments, list) and all(
         isinstance(env, str) for env in environments
@@ -134,8 +205,8 @@ def project_config_from(raw: dict[str, Any], config_path: Path) -> ProjectConfig
         )
     parser = raw.get("parser", "yml")
     if isinstance(parser, dict):
-        raise fail('custom parsers are not supported; use `parser: "yml"` or `parser: "json"`')
-    if parser not in ("yml", "json"):
+        parser = parser.get("extension")  # checked with the rest of it by custom_parser_from
+    elif parser not in ("yml", "json"):
         raise fail(f"Invalid parser: {parser}")
     if raw.get("adapter") is not None:
         raise fail("custom adapters are not supported; remove `adapter`")
@@ -217,6 +288,11 @@ def read_definition(path: Path, parse: Callable[[str, str], JSON]) -> dict[str, 
         value = parse(text, str(path))
     except RecursionError:
         raise SourceError(f"{path}: nested too deeply (recursive YAML alias?)") from None
+    return as_definition(value, path)
+
+
+def as_definition(value: JSON, path: Path) -> dict[str, JSON]:
+    """A parsed file as a definition (a mapping); anything else is a `SourceError`."""
     if not isinstance(value, dict):
         shown = "empty" if value is None else f"a {type(value).__name__}"
         raise SourceError(f"{path}: a definition must be a mapping of fields, this is {shown}")
@@ -245,6 +321,12 @@ def list_entities(layout: ProjectLayout) -> list[EntityFile]:
 
 def read_entities(layout: ProjectLayout, entities: list[EntityFile]) -> list[dict[str, JSON]]:
     """The parsed definitions of `entities`, in the same order."""
+    if layout.custom_parser is not None:
+        values = parse_files(layout.custom_parser, [entity.path for entity in entities])
+        return [
+            as_definition(value, entity.path)
+            for entity, value in zip(entities, values, strict=True)
+        ]
     parse = parser_for(layout.extension)
     return [read_definition(entity.path, parse) for entity in entities]
 
@@ -266,6 +348,24 @@ def load_layout(layout: ProjectLayout) -> Definitions:
     return assemble(layout, entities, read_entities(layout, entities))
 
 
-def load_project(path: str | os.PathLike[str]) -> Definitions:
-    """Read a Featurevisor project folder into `Definitions` (raises `SourceError`)."""
-    return load_layout(read_layout(path))
+def load_project(path: str | os.PathLike[str], set_name: str | None = None) -> Definitions:
+    """Read a Featurevisor project folder (or one set of it) into `Definitions` (raises
+    `SourceError`; a sets project needs `set_name`, see `project_layouts` for all sets)."""
+    layout = read_layout(path)
+    if set_name is not None:
+        return load_layout(layout.for_set(set_name))
+    if layout.sets_directory is not None:
+        raise SourceError(
+            f"{layout.root}: a sets project (`sets: true`) has no definitions of its own; "
+            f"name one of its sets ({', '.join(layout.set_names()) or 'none yet'})"
+        )
+    return load_layout(layout)
+
+
+def load_specs(directory: Path, namespace_character: str = ".") -> dict[str, dict[str, JSON]]:
+    """Featurevisor test specs (`*.yml`) of a folder, keyed like a project's `tests/` are; for
+    specs kept beside Kubernetes manifests, which have no project folder."""
+    return {
+        entity_key(directory, path, "yml", namespace_character): read_definition(path, load_yaml)
+        for path in list_entity_files(directory, "yml")
+    }

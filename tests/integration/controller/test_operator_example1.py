@@ -5,6 +5,7 @@ the official Python SDK loaded from those ConfigMaps passes every example-1 test
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -46,6 +47,9 @@ def import_example(kube: Kube, out: Path, bucket: str) -> None:
     """`kubevisor import` the project, then add the all-features Datafiles and an object-store
     output on production-all, as a user would edit the manifests."""
     kubevisor("import", str(PROJECT), "--out", str(out), "--namespace", kube.namespace)
+    # applied below with `-R -f` together with added files: keep only the objects
+    (out / "kustomization.yaml").unlink()
+    shutil.rmtree(out / "tests")
     datafiles = out / "datafiles"
     production_all = datafiles / "production-all.yaml"
     manifest = yaml.safe_load(production_all.read_text())

@@ -53,7 +53,7 @@ def test_bad_input_exits_1_without_traceback(
     (tmp_path / "featurevisor.config.js").write_text("module.exports = { sets: true };")
     assert main(["build", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
-    assert "sets mode is not supported yet" in err and "Traceback" not in err
+    assert "no set folders" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
 
 

@@ -10,8 +10,11 @@ import pytest
 from kubevisor.core.ordering import in_listing_order, listing_key, sorted_keys
 
 FIXTURES = Path("tests/conformance/fixtures")
+# each set of a sets project is listed like a project of its own
 PROJECTS = sorted(
-    [path for path in FIXTURES.glob("*/project") if path.is_dir()] + [FIXTURES / "mini" / "input"]
+    [path for path in FIXTURES.glob("*/project") if (path / "features").is_dir()]
+    + [path for path in FIXTURES.glob("*/project/sets/*") if path.is_dir()]
+    + [FIXTURES / "mini" / "input"]
 )
 ENTITY_FOLDERS = ("attributes", "segments", "features", "groups", "schemas", "targets", "tests")
 
@@ -36,11 +39,14 @@ def keys_in_listing_order(directory: Path, extension: str) -> list[str]:
 
 
 def project_extension(project: Path) -> str:
-    config = (project / "featurevisor.config.js").read_text(encoding="utf-8")
+    root = project if (project / "featurevisor.config.js").is_file() else project.parents[1]
+    config = (root / "featurevisor.config.js").read_text(encoding="utf-8")
+    if 'extension: "toml"' in config:
+        return ".toml"
     return ".json" if 'parser: "json"' in config else ".yml"
 
 
-@pytest.mark.parametrize("project", PROJECTS, ids=lambda path: path.parent.name + "/" + path.name)
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda path: "/".join(path.parts[-3:]))
 def test_reproduces_listing_of_conformance_projects(project: Path) -> None:
     extension = project_extension(project)
     folders = [project / folder for folder in ENTITY_FOLDERS if (project / folder).is_dir()]

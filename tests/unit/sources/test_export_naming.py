@@ -21,8 +21,8 @@ def test_valid_keys_keep_their_name() -> None:
 
 def test_other_keys_are_lowercased_and_cleaned() -> None:
     names = object_names(["showBanner", "appVersion_1_2_3", "checkout/page", "-Odd..Key-"])
-    assert names["showBanner"] == "showbanner"
-    assert names["appVersion_1_2_3"] == "appversion-1-2-3"
+    assert names["showBanner"] == "show-banner"
+    assert names["appVersion_1_2_3"] == "app-version-1-2-3"
     assert names["checkout/page"] == "checkout-page"
     assert names["-Odd..Key-"] == "odd.key"
     assert all(is_valid_name(name) for name in names.values())
@@ -34,9 +34,25 @@ def test_collisions_get_a_hash_whatever_the_order() -> None:
     assert names["showbanner"] == "showbanner"
     assert names["show-banner"] == "show-banner"
     assert len(set(names.values())) == len(keys)
-    assert names["showBanner"].startswith("showbanner-")
+    assert names["showBanner"].startswith("show-banner-")
+    assert names["SHOWBANNER"].startswith("showbanner-")
     assert all(is_valid_name(name) for name in names.values())
     assert object_names(reversed(keys)) == names
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("checkoutRedesign", "checkout-redesign"),
+        ("HTTPServer", "http-server"),
+        ("promoA", "promo-a"),
+        ("newUI2", "new-ui2"),
+        ("v2Checkout", "v2-checkout"),
+        ("checkout.newFlow", "checkout.new-flow"),
+    ],
+)
+def test_names_keep_word_boundaries(key: str, name: str) -> None:
+    assert object_names([key]) == {key: name}
 
 
 def test_long_and_empty_keys() -> None:
@@ -108,11 +124,12 @@ def test_export_writes_manifests_and_datafiles_per_environment_and_target() -> N
     assert sorted(export.files) == [
         "datafiles/production-web.mobile.yaml",
         "datafiles/staging-web.mobile.yaml",
-        "features/showbanner.yaml",
+        "features/show-banner.yaml",
+        "tests/features.showBanner.spec.yml",
     ]
-    feature = yaml.safe_load(export.files["features/showbanner.yaml"])
+    feature = yaml.safe_load(export.files["features/show-banner.yaml"])
     assert feature["kind"] == "Feature"
-    assert feature["metadata"]["name"] == "showbanner"
+    assert feature["metadata"]["name"] == "show-banner"
     assert feature["metadata"]["namespace"] == "shop"
     assert feature["spec"]["key"] == "showBanner"
     datafile = yaml.safe_load(export.files["datafiles/staging-web.mobile.yaml"])
@@ -128,7 +145,8 @@ def test_export_writes_manifests_and_datafiles_per_environment_and_target() -> N
     }
     hint = datafile["metadata"]["annotations"]["kubevisor.io/key-order"]
     assert '"/context":["b","a"]' in hint
-    assert any("skipped 1 test" in note for note in export.notes)
+    spec = load_yaml(export.files["tests/features.showBanner.spec.yml"], "spec")
+    assert spec == {"feature": "showBanner", "assertions": []}
 
 
 def test_export_without_environments_names_datafiles_by_target() -> None:

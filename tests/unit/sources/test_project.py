@@ -79,7 +79,8 @@ def test_json_parser_project(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("module.exports = { sets: true };", "sets mode is not supported yet"),
+        ("module.exports = { sets: true };", "a sets project"),
+        ("module.exports = { sets: 1 };", "Invalid sets: 1"),
         ("module.exports = { environments: false };", "Invalid environments"),
         ('module.exports = { parser: "toml" };', "Invalid parser: toml"),
         ('module.exports = { namespaceCharacter: "" };', "Invalid namespaceCharacter"),

@@ -8,7 +8,13 @@ from typing import Any
 from kubevisor.core.build.allocation import Range, traffic_for_rules
 from kubevisor.core.build.errors import BuildError
 from kubevisor.core.build.jsvalues import UNDEFINED, stringify_unless_string, truthy
-from kubevisor.core.build.mutation import resolve_many, resolve_one
+from kubevisor.core.build.mutation import (
+    SHADOWED_ROOT_HINT,
+    SHADOWED_ROOT_MESSAGE,
+    path_map_replaces_root,
+    resolve_many,
+    resolve_one,
+)
 from kubevisor.core.build.segments import collect_segment_keys
 from kubevisor.core.definitions import JSON, Kind, Problem
 
@@ -65,10 +71,18 @@ def _rebuild_overrides(
             )
         base = base_values.get(variable_key, UNDEFINED) if truthy(base_values) else UNDEFINED
         mapped: list[Any] = []
-        for entry in entries:
+        for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 mapped.append(entry)
                 continue
+            if path_map_replaces_root(variable_key, entry.get("value")):
+                raise _problem(
+                    key,
+                    f"{path}.{variable_key}.{index}.value.{variable_key}",
+                    SHADOWED_ROOT_MESSAGE.format(variable=variable_key),
+                    SHADOWED_ROOT_HINT.format(variable=variable_key),
+                    origin,
+                )
             if "conditions" in entry:
                 mapped.append(
                     _defined(

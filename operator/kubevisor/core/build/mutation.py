@@ -281,6 +281,28 @@ def resolve_many(schema: Any, overrides: Any) -> Any:
     return js_key_order(result) if result else UNDEFINED
 
 
+SHADOWED_ROOT_MESSAGE = (
+    'the override value has a key "{variable}", which upstream reads as the whole variable '
+    "{variable}, not as its property; the other keys then change a non-object "
+    "(featurevisor build v3.1.0 throws here)"
+)
+SHADOWED_ROOT_HINT = (
+    'rename the property "{variable}" of variable "{variable}", or set the whole object in the '
+    "variation's or rule's `variables` instead of in `variableOverrides`"
+)
+
+
+def path_map_replaces_root(root: str, value: Any) -> bool:
+    """True for an override value upstream cannot build: a path map whose key `root` sets the
+    whole variable to a non-object, followed by keys that set properties on it."""
+    return (
+        isinstance(value, dict)
+        and root in value
+        and len(value) > 1
+        and not isinstance(value[root], dict)
+    )
+
+
 def resolve_one(schema: Any, root: str, value: Any, base: Any) -> Any:
     """An override's value: a plain object is a path map merged into `base` (or the default)."""
     if not isinstance(schema, dict) or not truthy(schema.get(root)):

@@ -89,8 +89,9 @@ def build_project(
                     Kind.TARGET,
                     "",
                     "",
-                    "No targets found.",
-                    'Add at least one target definition, for example "targets/all.yml".',
+                    "No targets found",
+                    'add at least one target definition, for example "targets/all.yml" with '
+                    "`description: All features` (it selects every feature); see docs/targets.md",
                 )
             ]
         )

@@ -113,6 +113,16 @@ def _lint_override(
         check_value(project, report, (*path, "value"), value, schema, top_level=True)
         return
     # An object override merges into the variable: each key is a path relative to it.
+    if name in value and shape is not None and shape.get("type") == "object":
+        report.error(
+            (*path, "value", name),
+            f'key "{name}" in an override value of object variable "{name}" is read by '
+            f"upstream as the whole variable, not as its property {name} (featurevisor build "
+            "v3.1.0 throws on it, or writes a non-object value)",
+            f'rename the property "{name}", or set the whole object in `variables` instead of '
+            "`variableOverrides`",
+        )
+        return
     for key, item in value.items():
         full = f"{name}{key}" if key.startswith("[") or key.startswith(":") else f"{name}.{key}"
         mutation = parse_mutation(full)

@@ -52,7 +52,8 @@ class TestReport:
         )
 
     def render(self, *, only_failures: bool = False, key_suffix: str = "") -> str:
-        """Upstream-like text (without timings, so the output is deterministic).
+        """Upstream-like text (without timings, so the output is deterministic); with
+        `only_failures`, only the specs that failed (each with all its assertions).
 
         `key_suffix` follows each spec key (upstream prints the file extension there)."""
         lines: list[str] = []
@@ -64,15 +65,13 @@ class TestReport:
                 lines.append(f"  => {spec.kind} {spec.subject} not found")
                 continue
             lines.append(f'  {spec.kind} "{spec.subject}":')
-            for result in spec.assertions:
-                if only_failures and result.passed:
-                    continue
+            for result in spec.assertions:  # a failing spec is shown whole, as upstream does
                 lines.append(f"  {'✔' if result.passed else '✘'} {result.description}")
                 lines += [f"    => {error}" for error in result.errors]
         specs_passed, specs_failed, assertions_passed, assertions_failed = self.counts()
+        if not only_failures or not self.passed:
+            lines += ["", "---"]
         lines += [
-            "",
-            "---",
             "",
             f"Test specs: {specs_passed} passed, {specs_failed} failed",
             f"Assertions: {assertions_passed} passed, {assertions_failed} failed",

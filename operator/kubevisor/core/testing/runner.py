@@ -6,6 +6,7 @@ Pure: the caller supplies the definitions and a function that returns the datafi
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -14,6 +15,7 @@ from typing import Any
 from kubevisor.core.conditions import MISSING, matches, strict_equal
 from kubevisor.core.definitions import Definitions
 from kubevisor.core.evaluate import Evaluator
+from kubevisor.core.lint.specs import FEATURE_ASSERTION, SEGMENT_ASSERTION
 from kubevisor.core.testing.matrix import (
     expand_feature_assertions,
     expand_segment_assertions,
@@ -26,6 +28,31 @@ DatafileSource = Callable[[str | None, str | None], Mapping[str, Any] | None]
 Target None means the all-features datafile of the environment."""
 
 BUCKET_VALUE_PER_PERCENT = 1000
+
+CHILD_ASSERTION = (
+    "context",
+    "sticky",
+    "defaultVariationValue",
+    "defaultVariableValues",
+    "expectedToBeEnabled",
+    "expectedVariation",
+    "expectedVariables",
+    "expectedEvaluations",
+)
+"""What a child of a feature assertion can hold (upstream ignores anything else silently)."""
+
+
+def unknown_keys(node: Mapping[str, Any], allowed: Sequence[str], prefix: str = "") -> list[str]:
+    """An error per key the runner would not check (a misspelled expectation checks nothing,
+    so the assertion fails instead of passing), with the closest known key."""
+    errors = []
+    for key in node:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else f"; known keys: {', '.join(allowed)}"
+        errors.append(f"{prefix}{key}: unknown key, nothing was checked{hint}")
+    return errors
 
 
 def run_tests(
@@ -67,10 +94,17 @@ def run_tests(
             if assertion_regex is not None and not assertion_regex.search(case["description"]):
                 continue
             if kind == "feature":
-                result.assertions.append(_run_feature_case(subject, case, evaluators))
+                outcome = _run_feature_case(subject, case, evaluators)
+                outcome.errors[:0] = unknown_keys(case, FEATURE_ASSERTION)
+                for index, child in enumerate(case.get("children") or []):
+                    if isinstance(child, dict):
+                        prefix = f"children[{index}]."
+                        outcome.errors += unknown_keys(child, CHILD_ASSERTION, prefix)
             else:
                 conditions = definitions.segments[subject].get("conditions")
-                result.assertions.append(_run_segment_case(conditions, case))
+                outcome = _run_segment_case(conditions, case)
+                outcome.errors[:0] = unknown_keys(case, SEGMENT_ASSERTION)
+            result.assertions.append(outcome)
     return report
 
 
@@ -108,9 +142,7 @@ def _run_segment_case(conditions: Any, case: Mapping[str, Any]) -> AssertionResu
     actual = matches(conditions, case.get("context") or {})
     expected = case.get("expectedToMatch")
     if actual is not expected:
-        result.errors.append(
-            f"expectedToMatch: expected {_show(expected)}, received {_show(actual)}"
-        )
+        result.errors.append(f'segment: expected "{_text(expected)}", received "{_text(actual)}"')
     return result
 
 
@@ -152,7 +184,12 @@ class _Checker:
         self.errors = errors
 
     def fail(self, where: str, expected: Any, actual: Any) -> None:
-        self.errors.append(f"{where}: expected {_show(expected)}, received {_show(actual)}")
+        self.errors.append(f'{where}: expected "{_text(expected)}", received "{_text(actual)}"')
+
+    def fail_variable(self, where: str, expected: Any, actual: Any) -> None:
+        self.errors.append(
+            f"{where}:\n       => expected: {_text(expected)}\n       => received: {_text(actual)}"
+        )
 
     def check(self, evaluator: Evaluator, case: Mapping[str, Any], prefix: str) -> None:
         key = self.feature_key
@@ -197,7 +234,7 @@ class _Checker:
                     self.errors.append(f"{where}: expected value is not valid JSON: {expected}")
                     continue
             if not deep_equal(expected, actual):
-                self.fail(where, expected, actual)
+                self.fail_variable(where, expected, actual)
 
     def _check_evaluations(
         self, evaluator: Evaluator, expected: Mapping[str, Any], prefix: str
@@ -211,11 +248,11 @@ class _Checker:
                     if kind == "flag"
                     else evaluator.evaluate_variation(key)
                 )
-                self._compare_fields(f"{prefix}expectedEvaluations.{kind}", evaluation, fields)
+                self._compare_fields(f"{prefix}evaluation.{kind}", evaluation, fields)
         for variable_key, fields in (expected.get("variables") or {}).items():
             evaluation = evaluator.evaluate_variable(key, variable_key)
             self._compare_fields(
-                f"{prefix}expectedEvaluations.variables.{variable_key}", evaluation, fields or {}
+                f"{prefix}evaluation.variables.{variable_key}", evaluation, fields or {}
             )
 
     def _compare_fields(
@@ -240,11 +277,11 @@ def deep_equal(expected: Any, actual: Any) -> bool:
     return strict_equal(expected, actual)
 
 
-def _show(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A value in a failure line as upstream prints it (JavaScript `String()`), except that
+    objects and arrays show as JSON: upstream's `[object Object]` says nothing."""
     if value is MISSING:
         return "undefined"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict | list) or value is None or isinstance(value, bool):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return js_text(value)

@@ -108,7 +108,7 @@ def test_project_build_writes_state_and_revision_and_keeps_inputs() -> None:
 def test_no_targets_is_a_problem() -> None:
     defs = Definitions(features={})
     output = build_project(defs, states={}, current_revision="0")
-    assert output.problems[0].message == "No targets found."
+    assert output.problems[0].message == "No targets found"
 
 
 def test_assembled_text_equals_the_serialized_datafile() -> None:

@@ -101,15 +101,15 @@ def test_failures_name_the_expectation() -> None:
         {"at": 10, "expectedEvaluations": {"flag": {"reason": "forced", "nothing": 1}}},
     )
     assert errors_of({"f.spec": spec}) == [
-        ["expectedToBeEnabled: expected false, received true"],
+        ['expectedToBeEnabled: expected "false", received "true"'],
         ['expectedVariation: expected "b", received "a"'],
         [
-            'expectedVariables.v: expected "nope", received "dflt"',
+            "expectedVariables.v:\n       => expected: nope\n       => received: dflt",
             'expectedVariables.missing: schema for variable "missing" not found in feature',
         ],
         [
-            'expectedEvaluations.flag.reason: expected "forced", received "rule"',
-            "expectedEvaluations.flag.nothing: expected 1, received undefined",
+            'evaluation.flag.reason: expected "forced", received "rule"',
+            'evaluation.flag.nothing: expected "1", received "undefined"',
         ],
     ]
 
@@ -138,7 +138,7 @@ def test_sticky_defaults_and_children() -> None:
         [],
         [],
         ['expectedVariables.v: schema for variable "v" not found in feature'],
-        ["children[1].expectedToBeEnabled: expected true, received false"],
+        ['children[1].expectedToBeEnabled: expected "true", received "false"'],
     ]
 
 
@@ -179,7 +179,7 @@ def test_segment_specs_and_patterns() -> None:
     assert [spec.key for spec in report.specs] == ["s.spec"]
     assert [result.errors for result in report.specs[0].assertions] == [
         [],
-        ["expectedToMatch: expected true, received false"],
+        ['segment: expected "true", received "false"'],
     ]
     only = run_tests(project(tests), datafile_for, assertion_pattern="germany")
     assert [len(spec.assertions) for spec in only.specs] == [1, 0]
