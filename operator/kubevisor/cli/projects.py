@@ -20,7 +20,7 @@ from kubevisor.sources.project import (
     ProjectLayout,
     is_project_folder,
     load_layout,
-    read_layout,
+    project_layouts,
 )
 
 if TYPE_CHECKING:
@@ -63,8 +63,15 @@ def load_projects(source: str) -> list[LoadedProject]:
     command that analyses definitions must not silently drop the objects it could not read).
     """
     if source != STDIN and is_project_folder(source):
-        layout = read_layout(source)
-        return [LoadedProject(source, load_layout(layout), layout)]
+        # A sets project is one project per set, each with its own state folder.
+        return [
+            LoadedProject(
+                source if layout.set_name is None else f"{source} (set {layout.set_name})",
+                load_layout(layout),
+                layout,
+            )
+            for layout in project_layouts(source)
+        ]
     manifests = read_manifests(source)
     if manifests.problems:
         first = manifests.problems[0].render()

@@ -171,3 +171,13 @@ def test_assess_distribution_and_benchmark_from_manifests(
     assert code == 0 and json.loads(out)["n"] == 1
     code, out = _run(capsys, "benchmark", str(mini_manifests), *argv, "-n", "3")
     assert code == 0 and json.loads(out)["n"] == 3
+
+
+def test_a_sets_project_is_analysed_set_by_set(capsys: pytest.CaptureFixture[str]) -> None:
+    sets_root = Path("tests/conformance/fixtures/sets-mini/project")
+    _, out = _run(capsys, "info", str(sets_root))
+    assert f"Project info ({sets_root} (set alpha))" in out
+    assert f"Project info ({sets_root} (set beta))" in out
+    features = {path.stem for path in sets_root.glob("sets/*/features/**/*.yml") if path.is_file()}
+    _, out = _run(capsys, "list", str(sets_root), "--features", "--json")
+    assert {feature["key"] for feature in json.loads(out)} == features
