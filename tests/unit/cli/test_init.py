@@ -22,7 +22,7 @@ def test_project_scaffold_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_manifests_scaffold_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "manifests"
     assert main(["init", str(root), "--kind", "manifests", "--namespace", "shop"]) == 0
-    assert 'namespace: "shop"' in (root / "features/newcheckout.yaml").read_text()
+    assert 'namespace: "shop"' in (root / "features/new-checkout.yaml").read_text()
     assert main(["lint", str(root)]) == 0
     assert main(["build", str(root), "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out/shop/production/featurevisor-web.json").is_file()

@@ -73,9 +73,9 @@ def test_manifests_are_promoted_in_place(
     assert main([*argv, "--feature", "promoB", "--on-conflict", "overwrite", "--apply"]) == 0
     after = _snapshot(manifests)
     changed = [name for name in before if before[name] != after[name]]
-    assert changed == ["features/promob.yaml"]
-    old = before["features/promob.yaml"]
-    assert after["features/promob.yaml"] == old.replace("percentage: 40", "percentage: 50")
+    assert changed == ["features/promo-b.yaml"]
+    old = before["features/promo-b.yaml"]
+    assert after["features/promo-b.yaml"] == old.replace("percentage: 40", "percentage: 50")
     capsys.readouterr()
     assert main(["lint", str(manifests)]) == 0
 
