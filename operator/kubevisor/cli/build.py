@@ -22,6 +22,7 @@ from typing import Any
 
 from kubevisor.cli.forking import WorkerError
 from kubevisor.cli.lint import refuse_invalid
+from kubevisor.cli.output_paths import project_names_problem, written_paths_problem
 from kubevisor.cli.parallel_build import build_with_check, load_definitions
 from kubevisor.core.build import (
     DEFAULT_FEATUREVISOR_VERSION,
@@ -147,6 +148,9 @@ def _report(problems: list[Problem]) -> int:
 
 
 def _write_tree(directory: Path, files: dict[str, bytes]) -> None:
+    """Write `files` under `directory`; a path that would leave it is a `SourceError`."""
+    if (unsafe := written_paths_problem(files)) is not None:
+        raise SourceError(unsafe)
     for relative, data in files.items():
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
         return build_manifests.run(args)
     try:
         source = load_build_source(args.source)
+        if (unsafe := project_names_problem(source.definitions)) is not None:
+            return _fail(unsafe)
         state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
         if args.print:
             if (
