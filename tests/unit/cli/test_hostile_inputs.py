@@ -145,3 +145,22 @@ def test_manifest_datafile_escaping_the_output_folder_is_refused(
     line = one_line_error(capsys)
     assert "evil.json" in line and "spec.target '../../../escaped' would write outside" in line
     assert not (tmp_path / "box").exists()
+
+
+def test_evaluate_refuses_a_fifo_datafile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo(tmp_path / "datafile.json")
+    args = ["evaluate", "--datafile", str(tmp_path / "datafile.json"), "--feature", "f"]
+    assert main(args) == 1
+    assert "datafile.json: is a FIFO" in one_line_error(capsys)
+
+
+def test_evaluate_refuses_a_datafile_too_deep_to_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "datafile.json"
+    path.write_text('{"features": ' + "[" * 5000 + "]" * 5000 + "}")
+    assert main(["evaluate", "--datafile", str(path), "--feature", "f"]) == 1
+    line = one_line_error(capsys)
+    assert "datafile.json: lists and maps nest deeper than" in line
