@@ -42,7 +42,7 @@ MAX_FILE_BYTES: Final = 16 * 1024 * 1024
 """Bytes of one definition or manifest file a loader reads."""
 
 MAX_YAML_NODES: Final = 1_000_000
-"""Values one YAML file may expand to once its aliases are followed (alias bombs)."""
+"""Values following its aliases may add to one YAML document (alias bombs)."""
 
 CONDITION_FIELDS: Final = frozenset(("conditions", "segments"))
 """Fields holding condition or segment expressions, wherever they sit in a definition."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kubevisor.core.limits import MAX_DOCUMENT_DEPTH, MAX_YAML_NODES
+from kubevisor.sources import yaml_nodes
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.kubectl_yaml import iter_documents
 from kubevisor.sources.yaml12 import load_yaml
@@ -77,3 +78,15 @@ def test_manifest_nesting_past_the_limit_is_an_error_document() -> None:
 def test_libyaml_depth_limit_is_a_syntax_error_not_a_crash() -> None:
     with pytest.raises(SourceError, match=r"deep.yml: line 1, column"):
         load_yaml(nested_flow(20_000), "deep.yml")
+
+
+def test_a_big_document_with_one_anchor_is_not_an_alias_bomb(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yaml_nodes, "MAX_YAML_NODES", 100)  # a small budget keeps this quick
+    # More values than the budget, but written out: the aliases add almost nothing.
+    items = "".join(f"  - {index}\n" for index in range(200))
+    loaded = load_yaml(f"base: &b 1\nitems:\n{items}copy: *b\n", "big.yml")
+    assert len(loaded["items"]) == 200
+    with pytest.raises(SourceError, match="more than 100 values"):
+        load_yaml(billion_laughs(3), "bomb.yml")  # 1,000 strings from 30 aliases
