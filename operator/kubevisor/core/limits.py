@@ -63,6 +63,8 @@ def nesting_problems(definition: Any) -> Iterator[LimitExceeded]:
     Walks with an explicit stack, never recursion, so it is safe on any depth; it stops at the
     first container past the whole-definition limit, so its cost is bounded by the object.
     """
+    if _within_limits(definition):
+        return  # the common case, checked without building field paths
     condition_found = False
     # (value, path, depth of value, depth at which the enclosing condition field starts)
     stack: list[tuple[Any, tuple[str | int, ...], int, int]] = [(definition, (), 0, -1)]
@@ -97,6 +99,28 @@ def nesting_problems(definition: Any) -> Iterator[LimitExceeded]:
             if start < 0 and key in CONDITION_FIELDS and isinstance(value, dict):
                 start = depth
             stack.append((child, (*path, key), depth, start))
+
+
+def _within_limits(definition: Any) -> bool:
+    """The same limits as `nesting_problems`, as a yes/no: only containers are visited."""
+    if not isinstance(definition, (dict, list)):
+        return True
+    # (container, its depth, depth of the map holding the enclosing condition field or -1)
+    stack: list[tuple[Any, int, int]] = [(definition, 1, -1)]
+    while stack:
+        value, depth, start = stack.pop()
+        if depth > MAX_DEFINITION_DEPTH or (start >= 0 and depth - start > MAX_CONDITION_DEPTH):
+            return False
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(child, (dict, list)):
+                    inner = depth if start < 0 and key in CONDITION_FIELDS else start
+                    stack.append((child, depth + 1, inner))
+        else:
+            stack.extend(
+                (child, depth + 1, start) for child in value if isinstance(child, (dict, list))
+            )
+    return True
 
 
 def _condition_field(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
