@@ -12,7 +12,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kubevisor.core.limits import MAX_CONDITION_DEPTH, MAX_DEFINITION_DEPTH
+
 Spec = dict[str, Any]
+
+
+def nested_and(groups: int) -> Any:
+    """`groups` nested `{and: [...]}` around one condition: 2 * groups + 1 levels deep."""
+    condition: Any = {"attribute": "country", "operator": "equals", "value": "nl"}
+    for _ in range(groups):
+        condition = {"and": [condition]}
+    return condition
+
+
+def nested_lists(levels: int, leaf: Any) -> Any:
+    """`leaf` inside `levels` lists."""
+    for _ in range(levels):
+        leaf = [leaf]
+    return leaf
+
+
+# The deepest conditions allowed: a list around 15 `and` groups is exactly the limit.
+DEEPEST_CONDITIONS = [nested_and((MAX_CONDITION_DEPTH - 2) // 2)]
+assert MAX_CONDITION_DEPTH % 2 == 0, "DEEPEST_CONDITIONS assumes an even limit"
 
 VALID_SPECS: dict[str, Spec] = {
     "Attribute": {
@@ -108,6 +130,24 @@ VALID_VARIANTS: dict[str, tuple[str, Spec]] = {
         },
     ),
     "segment-everyone": ("Segment", {"description": "Everyone", "conditions": "*"}),
+    "segment-deepest-conditions": (
+        "Segment",
+        {"description": "As deep as allowed", "conditions": DEEPEST_CONDITIONS},
+    ),
+    "feature-deepest-variable-value": (
+        "Feature",
+        {
+            **VALID_SPECS["Feature"],
+            # spec > variablesSchema > deep: 3 maps, then the value's lists.
+            "variablesSchema": {
+                "deep": {
+                    "type": "array",
+                    "defaultValue": nested_lists(MAX_DEFINITION_DEPTH - 3, "x"),
+                }
+            },
+            "variations": [{"value": "control", "weight": 100}],
+        },
+    ),
     "schema-reference-only": ("Schema", {"schema": "money"}),
     "attribute-one-of": (
         "Attribute",
@@ -602,5 +642,49 @@ INVALID_CASES: list[InvalidCase] = [
         _set("variations.1.variableOverrides", {"title": [{"segments": 1, "value": "x"}]}),
         "spec.variations[].variableOverrides",
         "override segments must be",
+    ),
+    # nesting limits (kubevisor.core.limits), checked by admission policies
+    InvalidCase(
+        "segment-conditions-too-deep",
+        "Segment",
+        _set("conditions", [DEEPEST_CONDITIONS]),
+        "spec.conditions",
+        f"may nest at most {MAX_CONDITION_DEPTH} levels",
+    ),
+    InvalidCase(
+        # the issue's Segment had 500 nested `and`; 300 keep json.dumps within its recursion
+        "segment-300-nested-and",
+        "Segment",
+        _set("conditions", nested_and(300)),
+        "spec",
+        "may nest at most",
+    ),
+    InvalidCase(
+        "rule-segments-too-deep",
+        "Feature",
+        _set(f"{RULE0}.segments", nested_lists(MAX_CONDITION_DEPTH + 1, "netherlands")),
+        "spec.rules[].segments",
+        f"may nest at most {MAX_CONDITION_DEPTH} levels",
+    ),
+    InvalidCase(
+        "force-conditions-too-deep",
+        "Feature",
+        _set("force.production.0.conditions", [DEEPEST_CONDITIONS]),
+        "spec.force[]",
+        f"may nest at most {MAX_CONDITION_DEPTH} levels",
+    ),
+    InvalidCase(
+        "variable-value-too-deep",
+        "Feature",
+        _set("variablesSchema.title.defaultValue", nested_lists(MAX_DEFINITION_DEPTH - 2, "x")),
+        "spec: values",
+        f"may nest at most {MAX_DEFINITION_DEPTH} levels",
+    ),
+    InvalidCase(
+        "datafile-context-too-deep",
+        "Datafile",
+        _set("context", {"deep": nested_lists(MAX_DEFINITION_DEPTH - 1, 1)}),
+        "spec: values",
+        f"may nest at most {MAX_DEFINITION_DEPTH} levels",
     ),
 ]

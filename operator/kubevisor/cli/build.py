@@ -30,6 +30,7 @@ from typing import Any
 
 from kubevisor.cli.forking import WorkerError
 from kubevisor.cli.lint import refuse_invalid
+from kubevisor.cli.output_paths import project_names_problem, written_paths_problem
 from kubevisor.cli.parallel_build import build_with_check, load_definitions
 from kubevisor.core.build import (
     DEFAULT_FEATUREVISOR_VERSION,
@@ -170,6 +171,9 @@ def _report(problems: list[Problem]) -> int:
 
 
 def _write_tree(directory: Path, files: dict[str, bytes]) -> None:
+    """Write `files` under `directory`; a path that would leave it is a `SourceError`."""
+    if (unsafe := written_paths_problem(files)) is not None:
+        raise SourceError(unsafe)
     for relative, data in files.items():
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -293,6 +297,8 @@ def _build_source(
     revision: str | None,
 ) -> BuildOutput | int:
     """One project's (or set's) datafiles and state, or the exit code of why not."""
+    if (unsafe := project_names_problem(source.definitions)) is not None:
+        return _fail(unsafe)  # checked before anything is read or written
     config = source.definitions.config
     environments = list(config.environments) if config.environments is not None else [None]
     built = build_with_check(

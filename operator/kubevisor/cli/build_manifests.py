@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kubevisor.cli.build import _fail, _report, _write_tree
 from kubevisor.cli.lint import refuse_invalid
+from kubevisor.cli.output_paths import manifest_names_problem
 from kubevisor.core.build import BuildOutput
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.manifest_build import build_namespace
@@ -40,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         if not manifests.namespaces:
             return _fail(f"{args.source}: no kubevisor.io/v1alpha1 objects found")
         for namespace in manifests.namespaces.values():
+            if (unsafe := manifest_names_problem(namespace)) is not None:
+                return _fail(unsafe)
             code = None if args.no_lint else refuse_invalid(namespace.definitions, "build")
             if code is not None:
                 return code

@@ -15,6 +15,8 @@ from typing import Any
 
 from kubevisor.core.evaluate import Evaluation, Evaluator, variable_of, variation_of
 from kubevisor.core.jsjson import dumps
+from kubevisor.sources.errors import SourceError
+from kubevisor.sources.text_file import read_text
 
 
 class InputError(Exception):
@@ -39,15 +41,20 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+TOO_DEEP = "lists and maps nest deeper than Python's JSON reader goes; flatten them"
+
+
 def read_datafile(path: str) -> dict[str, Any]:
     """The datafile at `path`, or on standard input for `-`."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        datafile = json.loads(text)
-    except OSError as error:
-        raise InputError(f"cannot read datafile {path}: {error.strerror or error}") from None
-    except (ValueError, UnicodeDecodeError) as error:
+        # Regular files only, size-capped; `-` is standard input.
+        datafile = json.loads(sys.stdin.read() if path == "-" else read_text(Path(path)))
+    except SourceError as error:
+        raise InputError(f"cannot read datafile {error}") from None
+    except ValueError as error:
         raise InputError(f"datafile {path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InputError(f"datafile {path}: {TOO_DEEP}") from None
     if not isinstance(datafile, dict) or not isinstance(datafile.get("features"), dict):
         raise InputError(f'datafile {path} is not a datafile: expected an object with "features"')
     if not isinstance(datafile.get("segments", {}), dict):
@@ -60,6 +67,8 @@ def read_context(text: str) -> dict[str, Any]:
         context = json.loads(text)
     except ValueError as error:
         raise InputError(f"--context is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InputError(f"--context: {TOO_DEEP}") from None
     if not isinstance(context, dict):
         raise InputError('--context must be a JSON object, e.g. \'{"userId": "123"}\'')
     return context

@@ -10,7 +10,9 @@ the JavaScript SDK we follow Python, and say so here:
   explicit offset or `Z` (Python's `fromisoformat`); date-only strings, strings without an
   offset and epoch numbers never match.
 * Regexes are Python `re` patterns with the JavaScript flags mapped (`i`, `m`, `s`; `g`, `u`,
-  `y` accepted and ignored), searched unanchored.
+  `y` accepted and ignored), searched unanchored. They run on RE2 in linear time
+  (`kubevisor.core.linear_regex`), so a hostile pattern cannot freeze the process; a pattern
+  RE2 cannot run (backreferences, lookaround) matches nothing, like an invalid one.
 
 Conditions are compiled once into predicates (`compile_conditions`), so a datafile's conditions
 cost one dict walk per evaluation instead of a re-interpretation of the JSON each time.
@@ -23,6 +25,8 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
+
+from kubevisor.core.linear_regex import searcher
 
 Context = Mapping[str, Any]
 """The evaluation context: attribute name -> value."""
@@ -360,8 +364,10 @@ def _regex_test(pattern: str, flags: Any, expect: bool) -> Callable[[str], bool]
     except (re.error, ValueError, TypeError):
         # The SDK reports `condition_match_error` and treats the condition as not matched.
         return lambda actual: False
-    search = regex.search
-    return lambda actual: (search(actual) is not None) == expect
+    search = searcher(regex)
+    if search is None:
+        return lambda actual: False  # needs backtracking: lint reports it
+    return lambda actual: search(actual) == expect
 
 
 def _semver_test(value: str, accept: Callable[[int], bool]) -> Callable[[str], bool]:

@@ -1,5 +1,5 @@
 """CEL that checks Featurevisor condition trees (spec §3.1) and segment expressions (§3.6) to a
-bounded depth.
+bounded depth, and CEL that bounds how deep any value nests (`depth_at_most`).
 
 CEL has no recursion, so the check is unrolled: each level accepts `"*"`/a string, a list of
 conditions, a plain condition `{attribute, operator, value?, regexFlags?}`, or `{and|or|not:
@@ -74,3 +74,20 @@ def _tree_ok(node: str, depth: int, *, plain: bool) -> str:
         f"(type({node}) == string || (type({node}) == list && {node}.all({item}, {inner})) || "
         f"(type({node}) == map && {as_map}))"
     )
+
+
+def depth_at_most(node: str, levels: int, prefix: str = "n") -> str:
+    """CEL that is true when `node` nests at most `levels` lists and maps deep.
+
+    Depth counts containers as `kubevisor.core.limits` does. CEL cannot recurse, so the check is
+    unrolled once per level; each level names the children of a list (its items) and of a map
+    (its values) alike, so the expression grows linearly with `levels`, not exponentially.
+    """
+    if levels == 0:
+        return f"(type({node}) != list && type({node}) != map)"
+    item, key = f"{prefix}{levels}", f"{prefix}k{levels}"
+    children = (
+        f"(type({node}) == list ? {node} : type({node}) == map ? "
+        f"{node}.map({key}, {node}[{key}]) : [])"
+    )
+    return f"{children}.all({item}, {depth_at_most(item, levels - 1, prefix)})"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubevisor.core.limits import MAX_LIST_ITEMS, MAX_MAP_ENTRIES, MAX_STRING_LENGTH
+
 Node = dict[str, Any]
 
 # Kubernetes names for ConfigMaps and namespaces (DNS-1123 subdomain and label).
@@ -35,7 +37,7 @@ def string(
     enum: list[str] | None = None,
     pattern: str | None = None,
     min_length: int | None = None,
-    max_length: int = 1024,
+    max_length: int = MAX_STRING_LENGTH,
     fmt: str | None = None,
     rules: list[Node] | None = None,
 ) -> Node:
@@ -105,7 +107,7 @@ def array(
     items: Node,
     *,
     min_items: int | None = None,
-    max_items: int = 1000,
+    max_items: int = MAX_LIST_ITEMS,
     list_type: str | None = None,
     map_keys: list[str] | None = None,
     rules: list[Node] | None = None,
@@ -123,7 +125,11 @@ def array(
 
 
 def map_of(
-    description: str, values: Node, *, max_properties: int = 1000, rules: list[Node] | None = None
+    description: str,
+    values: Node,
+    *,
+    max_properties: int = MAX_MAP_ENTRIES,
+    rules: list[Node] | None = None,
 ) -> Node:
     """A map from free-form names (variable keys, environment names...) to values."""
     node: Node = {

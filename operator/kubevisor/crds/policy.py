@@ -5,14 +5,20 @@ Featurevisor fields such as `rules` (a list, or a map of environment to list), `
 a CRD cannot see untyped fields. An admission policy sees the whole object as dynamic JSON, so
 it can check them: still one object by itself, still at apply time, with messages that name
 the field.
+
+The same goes for nesting depth, which structural schemas cannot bound for untyped fields: the
+limits of `kubevisor.core.limits` are checked here too, so a tenant cannot store an object that
+nests deep enough to crash whatever walks it (conditions past `MAX_CONDITION_DEPTH`, any spec
+past `MAX_DEFINITION_DEPTH`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubevisor.crds.condition_cel import MAX_DEPTH, conditions_ok, segments_ok
-from kubevisor.crds.kinds import GROUP, VERSION
+from kubevisor.core.limits import MAX_CONDITION_DEPTH, MAX_DEFINITION_DEPTH
+from kubevisor.crds.condition_cel import MAX_DEPTH, conditions_ok, depth_at_most, segments_ok
+from kubevisor.crds.kinds import GROUP, KINDS, VERSION
 from kubevisor.crds.openapi import Node
 
 POLICY_API = "admissionregistration.k8s.io/v1"
@@ -53,9 +59,51 @@ FEATURE_VARIABLES: list[tuple[str, str]] = [
     ),
 ]
 
+CONDITION_DEPTH_MESSAGE = (
+    f"{{field}}: conditions and segments may nest at most {MAX_CONDITION_DEPTH} levels of lists "
+    "and maps; flatten the and/or/not groups or move parts into segments"
+)
+
+
+def _shallow(field: str) -> str:
+    """CEL: the optional condition or segment field `field` (`holder.name`) is not too deep."""
+    holder, name = field.rsplit(".", 1)
+    return f"(!has({holder}.{name}) || {depth_at_most(field, MAX_CONDITION_DEPTH)})"
+
+
+def _overrides_shallow(holder: str) -> str:
+    return (
+        f"!has({holder}.variableOverrides) || {holder}.variableOverrides.all(name, "
+        f"{holder}.variableOverrides[name].all(o, {_shallow('o.conditions')} && "
+        f"{_shallow('o.segments')}))"
+    )
+
+
+# Checked first: the shape checks below only look a few levels deep, these bound the rest.
+FEATURE_DEPTH_CHECKS: list[Check] = [
+    Check(
+        f"variables.ruleLists.all(l, l.all(r, {_shallow('r.segments')}))",
+        CONDITION_DEPTH_MESSAGE.format(field="spec.rules[].segments"),
+    ),
+    Check(
+        f"variables.forceLists.all(l, l.all(f, {_shallow('f.segments')} && "
+        f"{_shallow('f.conditions')}))",
+        CONDITION_DEPTH_MESSAGE.format(field="spec.force[]"),
+    ),
+    Check(
+        f"!has(object.spec.variations) || object.spec.variations.all(v, {_overrides_shallow('v')})",
+        CONDITION_DEPTH_MESSAGE.format(field="spec.variations[].variableOverrides"),
+    ),
+    Check(
+        f"variables.ruleLists.all(l, l.all(r, {_overrides_shallow('r')}))",
+        CONDITION_DEPTH_MESSAGE.format(field="spec.rules[].variableOverrides"),
+    ),
+]
+
 # Weights may have decimals; allow for binary floating-point rounding in the sum.
 WEIGHT_SUM = "r.variationWeights.map(k, double(r.variationWeights[k])).sum()"
 FEATURE_CHECKS: list[Check] = [
+    *FEATURE_DEPTH_CHECKS,
     Check(
         f"{is_one_of('variables.spec.rules', 'list', 'map')}",
         "spec.rules must be a rule list (no-environments mode) or a map of environment name to "
@@ -156,6 +204,10 @@ FEATURE_CHECKS += [
 
 SEGMENT_CHECKS: list[Check] = [
     Check(
+        _shallow("object.spec.conditions"),
+        CONDITION_DEPTH_MESSAGE.format(field="spec.conditions"),
+    ),
+    Check(
         conditions_ok("object.spec.conditions"), CONDITIONS_MESSAGE.format(field="spec.conditions")
     ),
 ]
@@ -182,8 +234,17 @@ DATAFILE_CHECKS: list[Check] = [
 ]
 
 
+NESTING_CHECKS: list[Check] = [
+    Check(
+        f"!has(object.spec) || {depth_at_most('object.spec', MAX_DEFINITION_DEPTH)}",
+        f"spec: values may nest at most {MAX_DEFINITION_DEPTH} levels of lists and maps "
+        "(variable values, conditions, context...); flatten the deepest value",
+    ),
+]
+
+
 def _policy(
-    name: str, resource: str, variables: list[tuple[str, str]], checks: list[Check]
+    name: str, resources: list[str], variables: list[tuple[str, str]], checks: list[Check]
 ) -> Node:
     spec: Node = {
         "failurePolicy": "Fail",
@@ -193,7 +254,7 @@ def _policy(
                     "apiGroups": [GROUP],
                     "apiVersions": [VERSION],
                     "operations": ["CREATE", "UPDATE"],
-                    "resources": [resource],
+                    "resources": resources,
                 }
             ]
         },
@@ -226,11 +287,14 @@ def policy_objects() -> list[Node]:
     feature = f"features.{GROUP}"
     datafile = f"datafiles.{GROUP}"
     segment = f"segments.{GROUP}"
+    nesting = f"nesting.{GROUP}"
     return [
-        _policy(segment, "segments", [], SEGMENT_CHECKS),
+        _policy(segment, ["segments"], [], SEGMENT_CHECKS),
         _binding(segment),
-        _policy(feature, "features", FEATURE_VARIABLES, FEATURE_CHECKS),
+        _policy(feature, ["features"], FEATURE_VARIABLES, FEATURE_CHECKS),
         _binding(feature),
-        _policy(datafile, "datafiles", [], DATAFILE_CHECKS),
+        _policy(datafile, ["datafiles"], [], DATAFILE_CHECKS),
         _binding(datafile),
+        _policy(nesting, [info.plural for info in KINDS], [], NESTING_CHECKS),
+        _binding(nesting),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.jsliteral import parse_literal_config
+from kubevisor.sources.text_file import read_text
 
 CONFIG_FILE_NAME = "featurevisor.config.js"
 
@@ -41,10 +42,7 @@ def evaluate_config(config_path: Path) -> dict[str, Any]:
 
     A plain `module.exports = {...}` literal is read directly; anything else runs in Node.
     """
-    try:
-        literal = parse_literal_config(config_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        literal = None
+    literal = parse_literal_config(read_text(config_path))
     if literal is not None:
         return literal
     return evaluate_with_node(config_path)

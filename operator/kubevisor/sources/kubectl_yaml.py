@@ -31,14 +31,19 @@ import yaml
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import js_number_text
+from kubevisor.core.limits import MAX_DOCUMENT_DEPTH
 from kubevisor.sources.yaml_nodes import (
     PLAIN,
+    BudgetError,
     Composer,
     TagError,
+    check_alias_expansion,
     js_number,
+    may_have_aliases,
     node_line,
     syntax_error_text,
     tagged_scalar,
+    too_deep,
 )
 
 _MERGE_KEY = "<<"
@@ -139,12 +144,12 @@ def _tagged_scalar(node: yaml.Node) -> JSON:
         raise KubectlYAMLError(str(error)) from None
 
 
-def _merged(value_node: yaml.Node) -> dict[str, JSON]:
+def _merged(value_node: yaml.Node, depth: int) -> dict[str, JSON]:
     """What a `<<` merge brings in: a mapping, or a list of mappings where earlier ones win."""
     sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
     merged: dict[str, JSON] = {}
     for source in sources:
-        value = _construct(source)
+        value = _construct(source, depth)
         if not isinstance(value, dict):
             raise KubectlYAMLError(f"{node_line(source)}: `<<` must merge a mapping")
         for key, item in value.items():
@@ -152,18 +157,21 @@ def _merged(value_node: yaml.Node) -> dict[str, JSON]:
     return merged
 
 
-def _construct(node: yaml.Node) -> JSON:
+def _construct(node: yaml.Node, depth: int = 0) -> JSON:
     if isinstance(node, yaml.ScalarNode):
         return resolve_plain(node.value) if node.tag == PLAIN else _tagged_scalar(node)
+    depth += 1
+    if depth > MAX_DOCUMENT_DEPTH:
+        raise too_deep(node)
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item) for item in node.value]
+        return [_construct(item, depth) for item in node.value]
     merged: dict[str, JSON] = {}
     explicit: dict[str, JSON] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             raise KubectlYAMLError(f"{node_line(key_node)}: mapping keys must be plain values")
         if key_node.tag == PLAIN and key_node.value == _MERGE_KEY:
-            for key, item in _merged(value_node).items():
+            for key, item in _merged(value_node, depth).items():
                 merged.setdefault(key, item)
             continue
         key = _key_text(_construct(key_node))
@@ -171,7 +179,7 @@ def _construct(node: yaml.Node) -> JSON:
             raise KubectlYAMLError(
                 f"{node_line(key_node)}: duplicate key {key!r}; remove one of them"
             )
-        explicit[key] = _construct(value_node)
+        explicit[key] = _construct(value_node, depth)
     return {**merged, **explicit} if merged else explicit
 
 
@@ -209,21 +217,22 @@ def iter_documents(text: str) -> Iterator[Document]:
     `error`; a syntax error ends the stream with `KubectlYAMLError`, as kubectl rejects the file.
     """
     loader = Composer(text)
+    aliases = may_have_aliases(text)
     index = 0
     try:
         while loader.check_node():
             node = loader.get_node()
             try:
+                if aliases:
+                    check_alias_expansion(node)
                 yield Document(index=index, value=_construct(node))
-            except KubectlYAMLError as error:
+            except (KubectlYAMLError, BudgetError) as error:
                 yield Document(
                     index=index,
                     error=str(error),
                     kind=_peek(node, "kind"),
                     name=_peek(node, "metadata", "name"),
                 )
-            except RecursionError:
-                yield Document(index=index, error="nested too deeply (recursive YAML alias?)")
             index += 1
     except yaml.YAMLError as error:
         raise KubectlYAMLError(f"document {index + 1}: {syntax_error_text(error)}") from None

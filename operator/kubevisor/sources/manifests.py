@@ -29,8 +29,9 @@ from kubevisor.core.keyorder import (
     parse_hint,
     sort_like_apiserver,
 )
+from kubevisor.core.limits import nesting_problems
 from kubevisor.core.ordering import in_listing_order
-from kubevisor.sources.errors import SourceError
+from kubevisor.sources.errors import SourceError, too_deep
 from kubevisor.sources.kubectl_yaml import Document, KubectlYAMLError, iter_documents
 from kubevisor.sources.text_file import read_text
 from kubevisor.sources.yaml_nodes import js_number
@@ -159,6 +160,8 @@ def _documents(path: Path) -> list[Document]:
             return [Document(index=0, value=value)]
         except ValueError as error:
             raise SourceError(f"{path}: invalid JSON: {error}") from None
+        except RecursionError:  # deeper than Python's JSON parser recurses
+            raise too_deep(path) from None
     try:
         return list(iter_documents(text))
     except KubectlYAMLError as error:
@@ -287,6 +290,11 @@ class _Reader:
         spec = value.get("spec")
         if not isinstance(spec, dict):
             self.problem(kind, name, place, "spec", "`spec` is missing or not a mapping")
+            return
+        for found in nesting_problems(spec):
+            # Checked before anything recursive (key order, lint, build) walks the spec.
+            path = ".".join(str(part) for part in ("spec", *found.path))
+            self.problem(kind, name, place, path, found.message, found.hint)
             return
         hint_text = _annotation(metadata, KEY_ORDER_ANNOTATION)
         hint = parse_hint(hint_text)

@@ -23,7 +23,7 @@ from typing import Any
 from kubevisor.core.definitions import JSON, Definitions, Kind, ProjectConfig
 from kubevisor.core.jsjson import loads as js_loads
 from kubevisor.sources.custom_parser import CustomParser, custom_parser_from, parse_files
-from kubevisor.sources.errors import SourceError
+from kubevisor.sources.errors import SourceError, too_deep
 from kubevisor.sources.jsconfig import CONFIG_FILE_NAME, FUNCTION_MARKER, evaluate_config
 from kubevisor.sources.text_file import read_text
 from kubevisor.sources.yaml12 import load_yaml
@@ -286,8 +286,8 @@ def read_definition(path: Path, parse: Callable[[str, str], JSON]) -> dict[str, 
     text = read_text(path)
     try:
         value = parse(text, str(path))
-    except RecursionError:
-        raise SourceError(f"{path}: nested too deeply (recursive YAML alias?)") from None
+    except RecursionError:  # JSON deeper than Python's parser recurses; YAML is cut off sooner
+        raise too_deep(path) from None
     return as_definition(value, path)
 
 

@@ -15,15 +15,20 @@ import yaml
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import js_key_order, js_number_text
+from kubevisor.core.limits import MAX_DOCUMENT_DEPTH
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.yaml_nodes import (
     PLAIN,
     STR_TAG,
+    BudgetError,
     Composer,
     TagError,
+    check_alias_expansion,
     js_number,
+    may_have_aliases,
     syntax_error_text,
     tagged_scalar,
+    too_deep,
 )
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -96,7 +101,7 @@ _SequenceNode = yaml.SequenceNode
 _DIGITS = frozenset("0123456789")
 
 
-def _construct(node: yaml.Node, path: str) -> JSON:
+def _construct(node: yaml.Node, path: str, depth: int = 0) -> JSON:
     kind = type(node)
     if kind is _ScalarNode:
         tag = node.tag
@@ -105,8 +110,11 @@ def _construct(node: yaml.Node, path: str) -> JSON:
         if tag == STR_TAG:
             return node.value
         return _tagged_scalar(node, path)
+    depth += 1
+    if depth > MAX_DOCUMENT_DEPTH:
+        raise too_deep(node)
     if kind is _SequenceNode:
-        return [_construct(item, path) for item in node.value]
+        return [_construct(item, path, depth) for item in node.value]
     result: dict[str, JSON] = {}
     integer_like = False
     for key_node, value_node in node.value:
@@ -119,7 +127,7 @@ def _construct(node: yaml.Node, path: str) -> JSON:
         key = key_node.value if quoted else _key_text(_construct(key_node, path))
         if key[:1] in _DIGITS:
             integer_like = True
-        result[key] = _construct(value_node, path)
+        result[key] = _construct(value_node, path, depth)
     if len(result) != len(node.value):
         _check_duplicates(node, path)
     return js_key_order(result) if integer_like else result
@@ -150,4 +158,9 @@ def load_yaml(text: str, path: str) -> JSON:
         loader.dispose()
     if node is None:
         return None
-    return _construct(node, path)
+    try:
+        if may_have_aliases(text):
+            check_alias_expansion(node)
+        return _construct(node, path)
+    except BudgetError as error:
+        raise SourceError(f"{path}: {error}") from None

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from kubevisor.core.definitions import JSON
+from kubevisor.core.limits import MAX_DOCUMENT_DEPTH, MAX_YAML_NODES
 
 PLAIN = "!plain"
 """Tag the composer gives untagged plain scalars, so explicit `!!str 12` keeps its tag."""
@@ -46,6 +47,64 @@ class Composer(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLo
 
 class TagError(ValueError):
     """An explicitly tagged scalar that cannot be read; the message names the line."""
+
+
+class BudgetError(ValueError):
+    """A document too deep or too big once aliases are followed; the message says which."""
+
+
+def too_deep(node: yaml.Node) -> BudgetError:
+    """The error for a list or map nested past `MAX_DOCUMENT_DEPTH` (raised by constructors)."""
+    return BudgetError(
+        f"{node_line(node)}: lists and maps nest deeper than {MAX_DOCUMENT_DEPTH} levels; "
+        "flatten the document"
+    )
+
+
+def may_have_aliases(text: str) -> bool:
+    """False when the text has no anchor, so no alias can expand (the cheap common case)."""
+    return "&" in text
+
+
+def check_alias_expansion(root: yaml.Node) -> None:
+    """Raise `BudgetError` when following aliases would add more than `MAX_YAML_NODES` values
+    to those written, or loop forever (an alias inside its own anchor): "billion laughs".
+
+    Counts without constructing anything: each composed node once, iteratively, with the
+    expanded size of shared (aliased) nodes memoised.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        ident = id(node)
+        if isinstance(node, yaml.ScalarNode) or (ident in sizes and not children_done):
+            sizes.setdefault(ident, 1)
+            continue
+        children = _children(node)
+        if not children_done:
+            if ident in open_nodes:
+                raise BudgetError(f"{node_line(node)}: a YAML alias refers to itself")
+            open_nodes.add(ident)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        open_nodes.discard(ident)
+        sizes[ident] = 1 + sum(sizes[id(child)] for child in children)
+        # What aliases add is the expanded size beyond the nodes written: a big file with one
+        # anchor is fine, ten nested tenfold aliases are not.
+        if sizes[ident] - len(sizes) > MAX_YAML_NODES:
+            raise BudgetError(
+                f"{node_line(node)}: YAML aliases expand to more than {MAX_YAML_NODES:,} values "
+                "(an alias bomb?); write the values out or use fewer aliases"
+            )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return [part for pair in node.value for part in pair]
 
 
 def js_number(value: int | float) -> int | float:

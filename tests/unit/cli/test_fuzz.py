@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kubevisor.cli import main
 from kubevisor.core.build import build_project
 from kubevisor.core.definitions import Definitions, Kind, Problem
+from kubevisor.core.limits import MAX_DEFINITION_DEPTH
 from kubevisor.core.lint import lint
 from kubevisor.sources.project import load_project
 
@@ -178,6 +179,38 @@ def test_lint_survives_any_value_as_a_whole_definition(kind: Kind, value: Any) -
     problems = lint(defs)
     if not isinstance(value, dict):
         assert any(p.key == "fuzzed" for p in problems)
+
+
+def nested(depth: int, shape: str) -> Any:
+    """A value `depth` containers deep: lists, `{and: [...]}` groups or one-key maps."""
+    value: Any = {"attribute": "userId", "operator": "equals", "value": "1"}
+    for _ in range(depth):
+        if shape == "list":
+            value = [value]
+        elif shape == "and":
+            value = {"and": [value]}
+        else:
+            value = {"x": value}
+    return value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.integers(1, 1500), st.sampled_from(["list", "and", "map"]))
+def test_lint_survives_values_nested_at_any_depth(data: Any, depth: int, shape: str) -> None:
+    """A hostile object nests anywhere: lint answers with Problems, never a RecursionError."""
+    defs = copy.deepcopy(BASELINES[data.draw(st.sampled_from(sorted(BASELINES)))])
+    kind = data.draw(st.sampled_from([k for k in Kind if defs.of_kind(k)]))
+    definitions = defs.of_kind(kind)
+    key = data.draw(st.sampled_from(sorted(definitions)))
+    path = data.draw(st.sampled_from(all_paths(definitions[key])))
+    apply_edit(definitions, key, path, "replace", nested(depth, shape), "deep")
+    problems = lint(defs)
+    if len(path) + depth * (2 if shape == "and" else 1) > MAX_DEFINITION_DEPTH:
+        assert any(
+            "nest deeper than" in p.message or "nests deeper than" in p.message
+            for p in problems
+            if p.key == key
+        )
 
 
 # The CLI tests share one copied project (a module fixture), each example edits one file of it.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from kubevisor.core.limits import MAX_DEFINITION_DEPTH
 from kubevisor.crds.condition_cel import (
     MAX_DEPTH,
     OPERATORS,
     conditions_ok,
+    depth_at_most,
     plain_condition_ok,
     segments_ok,
 )
@@ -45,3 +47,12 @@ def test_parentheses_balance() -> None:
     for expression in (conditions_ok("x"), segments_ok("x")):
         assert expression.count("(") == expression.count(")")
         assert expression.count("[") == expression.count("]")
+
+
+def test_depth_check_grows_linearly_and_ends_in_a_scalar_test() -> None:
+    assert depth_at_most("x", 0) == "(type(x) != list && type(x) != map)"
+    ten, twenty, thirty = (len(depth_at_most("x", levels)) for levels in (10, 20, 30))
+    assert thirty - twenty == twenty - ten  # each level adds the same text: linear, not 2**n
+    deepest = depth_at_most("object.spec", MAX_DEFINITION_DEPTH)
+    assert f"n{MAX_DEFINITION_DEPTH}" in deepest
+    assert f"n{MAX_DEFINITION_DEPTH + 1}" not in deepest

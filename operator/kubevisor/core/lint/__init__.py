@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kubevisor.core.definitions import JSON, Definitions, Kind, Problem
+from kubevisor.core.limits import nesting_problems
 from kubevisor.core.lint.attributes import lint_attribute
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.features import lint_feature
@@ -41,9 +42,19 @@ def lint(defs: Definitions) -> list[Problem]:
         for key, definition in defs.of_kind(kind).items():
             report = Report(kind=kind, key=str(key), origin=defs.origins.get((kind, key), ""))
             lint_name(report, defs.config.namespace_character)
+            if not _within_limits(report, definition):
+                problems.extend(report.problems)
+                continue  # the linters recurse; a definition past the limits is not walked
             linter(project, report, definition)
             problems.extend(report.problems)
     return problems
+
+
+def _within_limits(report: Report, definition: JSON) -> bool:
+    exceeded = list(nesting_problems(definition))
+    for found in exceeded:
+        report.error(found.path, found.message, found.hint)
+    return not exceeded
 
 
 __all__ = ["lint"]

@@ -6,7 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kubevisor.core.conditions import compile_regex
 from kubevisor.core.definitions import JSON
+from kubevisor.core.linear_regex import UNSUPPORTED, UNSUPPORTED_HINT, searcher
 from kubevisor.core.lint.attributes import attribute_value_problem
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
@@ -163,8 +165,20 @@ def _lint_value(report: Report, path: FieldPath, cond: Mapping[str, Any], operat
         report.error(where, f"`{operator}` needs a list of strings", "write a YAML list")
     elif operator in INCLUSION and not is_scalar(value):
         report.error(where, f"`{operator}` needs one value, not a list", "write one value")
+    elif operator in REGEX_OPERATORS and isinstance(value, str):
+        _lint_regex(report, where, value, cond.get("regexFlags", ""))
     if "regexFlags" in cond:
         _lint_flags(report, (*path, "regexFlags"), cond["regexFlags"], operator)
+
+
+def _lint_regex(report: Report, where: FieldPath, pattern: str, flags: JSON) -> None:
+    """A pattern the evaluator would have to refuse because only backtracking can run it."""
+    try:
+        regex = compile_regex(pattern, flags)
+    except (re.error, ValueError, TypeError, RecursionError, OverflowError):
+        return  # not valid for Python's SDK either: it never matches, as upstream allows
+    if searcher(regex) is None:
+        report.error(where, f"the regular expression {UNSUPPORTED}", UNSUPPORTED_HINT)
 
 
 def _lint_flags(report: Report, path: FieldPath, flags: JSON, operator: str) -> None:

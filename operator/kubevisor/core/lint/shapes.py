@@ -7,7 +7,8 @@ from collections.abc import Collection, Mapping
 from typing import Any, TypeGuard
 
 from kubevisor.core.definitions import JSON
-from kubevisor.core.lint.regex import regex_error
+from kubevisor.core.linear_regex import UNSUPPORTED, UNSUPPORTED_HINT
+from kubevisor.core.lint.regex import needs_backtracking, regex_error
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.suggest import did_you_mean, text_expected_hint
 
@@ -133,6 +134,8 @@ def expect_pattern(report: Report, path: FieldPath, value: JSON) -> None:
             f"invalid regular expression: {error}",
             "write a valid regular expression (escape special characters with a backslash)",
         )
+    elif needs_backtracking(value):
+        report.error(path, f"the regular expression {UNSUPPORTED}", UNSUPPORTED_HINT)
 
 
 def expect_boolean(report: Report, path: FieldPath, value: JSON) -> bool:

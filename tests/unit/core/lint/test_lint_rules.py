@@ -1360,9 +1360,21 @@ def test_rule_cases_are_distinct() -> None:
 
 def test_patterns_in_javascript_syntax_are_accepted() -> None:
     defs = valid_definitions()
-    defs.attributes["userId"]["pattern"] = r"^(?<p>[a-z])(\k<p>)?\d$"
+    defs.attributes["userId"]["pattern"] = r"^(?<p>[a-z])(?:[a-z])?\d$"
     defs.attributes["country"]["pattern"] = r"^\p{L}+$"
     assert lint(defs) == []
+
+
+def test_patterns_that_need_backtracking_are_reported_not_run() -> None:
+    # Deliberately stricter than upstream: a backreference or lookaround can take exponential
+    # time, and a tenant's pattern must not freeze the operator.
+    defs = valid_definitions()
+    defs.attributes["userId"]["pattern"] = r"^(?<p>[a-z])(\k<p>)?\d$"
+    defs.attributes["country"]["pattern"] = r"^(?!x)[a-z]+$"
+    problems = lint(defs)
+    assert [(p.key, p.path) for p in problems] == [("userId", "pattern"), ("country", "pattern")]
+    assert all("backtracking engine" in p.message for p in problems)
+    assert all("linear time" in p.hint for p in problems)
 
 
 LENIENT_LIKE_UPSTREAM = {
