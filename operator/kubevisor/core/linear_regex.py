@@ -116,12 +116,57 @@ def _to_re2(pattern: str, *, multiline: bool) -> str | None:
                 index += 1
             continue
         elif char == "$" and not multiline:
-            char = r"(?:\n?\z)"  # `re`'s `$` also matches before a final newline
+            # `re`'s `$` also matches before a final newline. RE2 can only consume that
+            # newline, which is the same answer unless something after the `$` could match it.
+            if _consumes_after(pattern, index + 1):
+                return None
+            char = r"(?:\n?\z)"
         elif char == "{" and pattern.startswith("{,", index):
             char = "{0"  # `re` reads `{,n}` as `{0,n}`; RE2 would take it literally
         out.append(char)
         index += 1
     return "".join(out)
+
+
+_ZERO_WIDTH_ESCAPES: Final = frozenset("AbBZz")
+
+
+def _consumes_after(pattern: str, index: int) -> bool:
+    """Whether something that can follow position `index` in a match may consume a character.
+
+    Conservative (a wrong True only makes a pattern unsupported): alternatives after a `|` are
+    skipped to the end of their group, since they never follow; group brackets, quantifiers,
+    anchors and zero-width escapes consume nothing; anything else may.
+    """
+    depth = 0  # groups opened after `index`
+    skipping = False  # in the remaining alternatives of the group that holds `index`
+    while index < len(pattern):
+        char = pattern[index]
+        step = 1
+        if char == "\\":
+            step = 2
+            if not skipping and pattern[index + 1 : index + 2] not in _ZERO_WIDTH_ESCAPES:
+                return True
+        elif char == "(":
+            depth += 1
+            if pattern.startswith("(?:", index):
+                step = 3
+        elif char == ")":
+            if depth:
+                depth -= 1
+            else:
+                skipping = False  # out of that group: what comes after it does follow
+        elif char == "|":
+            skipping = skipping or depth == 0
+        elif char == "{" and not skipping:
+            closing = pattern.find("}", index)
+            if closing < 0:
+                return True  # a literal `{`
+            step = closing - index + 1
+        elif not skipping and char not in "^$*+?":
+            return True
+        index += step
+    return False
 
 
 def _escape(pattern: str, index: int, escape: str, in_class: bool) -> tuple[str, int] | None:

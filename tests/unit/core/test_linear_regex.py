@@ -105,7 +105,9 @@ def test_same_answers_as_python_re(pattern: str, flags: int, text: str) -> None:
     except re.error:
         return  # invalid for `re`: the evaluator never gets this far
     search = searcher(compiled)
-    if search is None:  # only possessive quantifiers (`a*+`), which need backtracking
-        assert POSSESSIVE.search(pattern), pattern
+    if search is None:
+        # Possessive quantifiers (`a*+`) need backtracking; a `$` that something after it could
+        # match past (`$\\n`) is refused rather than answered differently.
+        assert POSSESSIVE.search(pattern) or ("$" in pattern and not flags & re.MULTILINE), pattern
         return
     assert search(text) is (compiled.search(text) is not None)
