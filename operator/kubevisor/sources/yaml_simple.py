@@ -31,10 +31,11 @@ class _NotSimple(Exception):
 _MAX_DEPTH = 64
 """Deeper nesting goes to the full loader, which owns the depth budget and its message."""
 
-# Characters libyaml accepts in a stream, minus the line breaks and marks it treats specially
-# (CR, NEL, LS, PS, BOM) and tabs; text with anything else is left to the full loader.
+# What libyaml rejects in a stream (control characters, surrogates, U+FFFE/U+FFFF) or treats as
+# special (tabs, CR, NEL, LS, PS, BOM): text with any of it is left to the full loader. (Listing
+# these few ranges compiles far faster than listing the allowed ones.)
 _UNUSUAL_CHARACTER = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 )
 _KEY = re.compile(r'(?:([A-Za-z_][A-Za-z0-9_./-]*)|"([^"\\]*)")(?::$|: +)')
 _DOUBLE_QUOTED = re.compile(
