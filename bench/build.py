@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time whole-process `kubevisor build` on the 2,000-feature synthetic project.
 
-Usage: python bench/build.py [--runs 5] [--features 2000] [--keep DIR]
+Usage: python bench/build.py [--runs 5] [--features 2000] [--keep DIR] [--baseline DIR]
 
 Generates the project with bench/gen_synthetic.py into a temporary folder, then runs
 `kubevisor build PROJECT --out OUT --state-dir STATE` as a separate process `--runs` times, each
@@ -9,6 +9,11 @@ on a clean state (like the reference figure), and prints the median wall time ne
 official Featurevisor v3.1.0 CLI's 5.10 s on the same project (2-core machine, see
 shared/bench/README.md). Timed twice: as shipped (lint runs first) and with `--no-lint`
 (the same work as upstream `featurevisor build`, which does not lint).
+
+On a busy machine wall times mean little (the contention factor says how busy it is).
+`--baseline DIR` also times the package in DIR (e.g. `git worktree add ../main main`, then
+`--baseline ../main/operator`) in runs interleaved with this one's, so both see the same load:
+their ratio carries over to an idle machine better than either figure.
 """
 
 from __future__ import annotations
@@ -27,24 +32,34 @@ HERE = Path(__file__).resolve().parent
 REFERENCE_SECONDS = 5.10  # official `featurevisor build`, same project, median of 5
 
 
-def kubevisor_command() -> list[str]:
+def kubevisor_command(package: Path | None = None) -> list[str]:
     script = Path(sys.executable).with_name("kubevisor")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kubevisor"]
+    if package is None and script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "kubevisor"]  # with PYTHONPATH, the package given
+
+
+Timings = tuple[list[float], list[float]]
 
 
 def time_build(
-    project: Path, work: Path, runs: int, extra: list[str]
-) -> tuple[list[float], list[float]]:
+    project: Path, work: Path, runs: int, extra: list[str], package: Path | None = None
+) -> Timings:
     """Wall times and CPU times (user + system of the child, which shared machines disturb
-    less than wall time)."""
+    less than wall time), of this checkout's kubevisor or of the one in `package`."""
     timings, cpu_times = [], []
+    environment = dict(os.environ)
+    if package is not None:
+        environment["PYTHONPATH"] = str(package)
     for run in range(runs):
         out, state = work / f"out-{run}", work / f"state-{run}"
-        command = [*kubevisor_command(), "build", str(project), "--out", str(out)]
+        command = [*kubevisor_command(package), "build", str(project), "--out", str(out)]
         command += ["--state-dir", str(state), *extra]
         before = os.times()
         started = time.perf_counter()
-        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        completed = subprocess.run(
+            command, capture_output=True, text=True, check=False, env=environment
+        )
         timings.append(time.perf_counter() - started)
         after = os.times()
         cpu_times.append(
@@ -70,7 +85,19 @@ def contention() -> float:
     return (time.perf_counter() - started) / max(time.process_time() - cpu_started, 1e-9)
 
 
-def report(label: str, measured: tuple[list[float], list[float]]) -> None:
+def interleaved(project: Path, work: Path, runs: int, baseline: Path) -> tuple[Timings, Timings]:
+    """This checkout's and the baseline's timings, one run of each in turn."""
+    ours: Timings = ([], [])
+    theirs: Timings = ([], [])
+    for _ in range(runs):
+        for timings, package in ((ours, None), (theirs, baseline)):
+            wall, cpu = time_build(project, work, 1, [], package)
+            timings[0].extend(wall)
+            timings[1].extend(cpu)
+    return ours, theirs
+
+
+def report(label: str, measured: Timings) -> None:
     timings, cpu_times = measured
     median = statistics.median(timings)
     print(
@@ -85,6 +112,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--features", type=int, default=2000)
     parser.add_argument("--keep", metavar="DIR", help="generate the project here and keep it")
+    parser.add_argument(
+        "--baseline", metavar="DIR", type=Path, help="also time the kubevisor package in DIR"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kubevisor-bench-") as temporary:
         work = Path(temporary)
@@ -99,7 +129,14 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.2f}, contention factor {contention():.2f} "
             "(wall/CPU of a fixed loop; 1.0 means idle and wall figures are meaningful)"
         )
-        report("kubevisor build", time_build(project, work, args.runs, []))
+        if args.baseline:
+            ours, theirs = interleaved(project, work, args.runs, args.baseline.resolve())
+            report("kubevisor build", ours)
+            report("baseline build", theirs)
+            ratio = statistics.median(theirs[0]) / statistics.median(ours[0])
+            print(f"baseline / this wall time, same minutes: {ratio:.2f}")
+        else:
+            report("kubevisor build", time_build(project, work, args.runs, []))
         report("kubevisor build --no-lint", time_build(project, work, args.runs, ["--no-lint"]))
 
 

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from kubevisor.cli.forking import WorkerError
-from kubevisor.cli.lint import refuse_invalid
 from kubevisor.cli.output_paths import project_names_problem, written_paths_problem
 from kubevisor.cli.parallel_build import build_with_check, load_definitions
 from kubevisor.core.build import (
@@ -157,6 +156,14 @@ def yargs_revision(text: str | None) -> str | None:
         return text  # yargs keeps what is not a safe integer as text
     formatted = js_number_text(number)
     return None if formatted == "0" else formatted
+
+
+def refuse_invalid(definitions: Definitions, command: str) -> int | None:
+    """`kubevisor.cli.lint.refuse_invalid`, imported on first use: big builds lint in a child
+    process, which then imports the linter while the parent builds."""
+    from kubevisor.cli import lint
+
+    return lint.refuse_invalid(definitions, command)
 
 
 def _fail(message: str) -> int:

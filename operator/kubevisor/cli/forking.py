@@ -53,6 +53,8 @@ def start_in_child(function: Callable[[], T]) -> Callable[[], T]:
         except BaseException:
             status = 1
         finally:
+            sys.stdout.flush()  # what the function printed: `_exit` would drop it
+            sys.stderr.flush()
             os._exit(status)
     os.close(write_end)
 

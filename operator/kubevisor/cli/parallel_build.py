@@ -9,9 +9,11 @@ returns parsed values or finished file bytes, merged in the serial order.
 from __future__ import annotations
 
 import contextlib
+import io
+import sys
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from kubevisor.cli.forking import can_fork, start_in_child
 from kubevisor.core.build import BuildOutput, build_project
@@ -22,6 +24,8 @@ from kubevisor.sources.project import (
     list_entities,
     read_entities,
 )
+
+T = TypeVar("T")
 
 PARALLEL_MIN_FILES = 400
 """Below this many definition files a second process costs more than it saves."""
@@ -50,7 +54,9 @@ def build_with_check(
     """`build_project(definitions, **options)` after `check()` (lint) passes.
 
     Returns `check()`'s exit code when it fails. On big projects with several environments the
-    later environments build in a child process while the parent checks and builds the rest.
+    later environments build in one child process and the check runs in another, while the
+    parent builds the rest: three similar shares of work for two cores, where the parent
+    checking and building alone would be the one long path.
     """
     config = definitions.config
     environments: list[str | None] = (
@@ -67,15 +73,23 @@ def build_with_check(
         return replace(output, states={})  # only the bytes are needed; states are large
 
     later = start_in_child(build_later)
+    checked = start_in_child(lambda: _with_output(check))
     try:
-        code = check()
-        if code is not None:
-            _discard(later)
-            return code
         first = build_project(definitions, environments=environments[:half], **options)
+    except BaseException:
+        _discard(checked)
+        _discard(later)
+        raise
+    try:
+        code, printed, printed_to_stderr = checked()
     except BaseException:
         _discard(later)
         raise
+    sys.stdout.write(printed)
+    sys.stderr.write(printed_to_stderr)
+    if code is not None:
+        _discard(later)
+        return code
     second = later()
     if first.problems or second.problems:
         return BuildOutput(problems=first.problems + second.problems)
@@ -85,6 +99,15 @@ def build_with_check(
         states={**first.states, **second.states},
         revision=first.revision,
     )
+
+
+def _with_output(function: Callable[[], T]) -> tuple[T, str, str]:
+    """`function()` with what it printed to stdout and stderr, for the parent to print (a
+    child's own streams may be buffers in the parent that the child cannot reach)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        result = function()
+    return result, out.getvalue(), err.getvalue()
 
 
 def _discard(result: Callable[[], object]) -> None:

@@ -30,6 +30,11 @@ _LONG_INTEGER = re.compile(r"[0-9]{16}")  # beyond 2**53 JavaScript prints the n
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JavaScript escapes lone surrogates
 
 
+_COMPACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""`json.dumps(value, ensure_ascii=False, separators=(",", ":"))` without building an encoder
+per call (a build calls it thousands of times, mostly on small values)."""
+
+
 def _may_differ(text: str) -> bool:
     return bool(
         "NaN" in text
@@ -179,7 +184,7 @@ def dumps(value: Any, pretty: bool = False) -> str:
     if type(value) is list and all(type(item) is str for item in value):
         return "[" + ",".join([_quote(item) for item in value]) + "]"  # segment lists: common
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = _COMPACT_ENCODER.encode(value)
     except (TypeError, ValueError):
         return dumps_exact(value, pretty)
     if _may_differ(text):

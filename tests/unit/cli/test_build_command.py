@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,20 @@ def test_two_process_build_equals_the_serial_core_build(big_project: Path, tmp_p
     assert written == serial.files
     for name, content in serial.state_files.items():
         assert (state / name).read_bytes() == content
+
+
+def test_two_process_build_refuses_lint_errors_and_prints_them(
+    big_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(big_project, project)
+    feature = next((project / "features").glob("*.yml"))
+    feature.write_text(feature.read_text().replace('segments: "*"', 'segments: "nowhere"', 1))
+    out = tmp_path / "out"
+    assert main(["build", str(project), "--out", str(out), "--state-dir", str(tmp_path / "s")]) == 1
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "lint error(s); nothing was done" in err
+    assert not out.exists()
 
 
 def test_second_build_keeps_revision_moving(tmp_path: Path) -> None:
