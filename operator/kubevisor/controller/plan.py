@@ -103,12 +103,17 @@ def plan_namespace(
     """Decide what the namespace publishes. `objects` are API objects of our six kinds."""
     objects = list(objects)
     manifests = load_objects([dict(obj) for obj in objects])
-    names = _object_names(objects)
-    problems = list(manifests.problems)
     contents = manifests.namespaces.get(namespace)
+    # Reading problems name a Datafile by its metadata.name, lint problems by its target key:
+    # placed by object, so a Datafile whose target equals another's name is not held back.
+    placed, unplaced = _place(manifests.problems, _object_names(objects, datafiles_by="name"))
     if contents is not None:
-        problems.extend(lint(contents.definitions))
-    placed, unplaced = _place(problems, names)
+        linted, linted_unplaced = _place(
+            lint(contents.definitions), _object_names(objects, datafiles_by="target")
+        )
+        for place, found in linted.items():
+            placed.setdefault(place, []).extend(found)
+        unplaced.extend(linted_unplaced)
     # Shallow: `_plan_datafile` replaces an environment's state with a built copy, never
     # changes it in place, so `saved` stays as it was.
     state = SavedState(environments=dict(saved.environments), datafiles=dict(saved.datafiles))
@@ -121,17 +126,24 @@ def plan_namespace(
     return NamespacePlan(namespace, plans, placed, unplaced, state)
 
 
-def _object_names(objects: list[Mapping[str, Any]]) -> dict[tuple[str, str], list[str]]:
-    """(kind, Featurevisor key) -> names of the objects that carry it."""
+def _object_names(
+    objects: list[Mapping[str, Any]], *, datafiles_by: str
+) -> dict[tuple[str, str], list[str]]:
+    """(kind, Featurevisor key) -> names of the objects that carry it. Datafiles are found by
+    `name` (their metadata.name) or by `target` (their target key)."""
     names: dict[tuple[str, str], list[str]] = {}
     for obj in objects:
         kind = str(obj.get("kind", ""))
         name = str(obj.get("metadata", {}).get("name", ""))
         spec = obj.get("spec") or {}
-        key = spec.get("key") if kind != "Datafile" and isinstance(spec, Mapping) else None
+        key = (
+            spec.get(datafiles_by if kind == "Datafile" else "key")
+            if isinstance(spec, Mapping)
+            else None
+        )
+        if kind == "Datafile" and datafiles_by == "name":
+            key = None
         names.setdefault((kind, str(key or name)), []).append(name)
-        if kind == "Datafile" and isinstance(spec, Mapping):
-            names.setdefault((kind, str(spec.get("target") or name)), []).append(name)
     return names
 
 

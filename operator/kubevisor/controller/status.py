@@ -29,6 +29,8 @@ class OutputResult:
     ok: bool
     outcome: str
     message: str = ""
+    refusal: str = ""
+    """For outputs refused by ownership or policy: the reason (the Datafile is Stalled)."""
 
     @property
     def wrote(self) -> bool:
@@ -36,7 +38,9 @@ class OutputResult:
 
     @classmethod
     def of(cls, type_: str, result: PublishResult) -> OutputResult:
-        return cls(type_, result.output, result.ok, str(result.outcome), result.message)
+        return cls(
+            type_, result.output, result.ok, str(result.outcome), result.message, result.reason
+        )
 
     def as_json(
         self, *, revision: str, digest: str, previous: Mapping[str, Any] | None, now: str
@@ -117,15 +121,22 @@ def datafile_status(
     else:
         assert plan.record is not None and plan.content is not None
         failed = [result for result in outcome.outputs if not result.ok]
-        if failed:
+        refused = [result for result in failed if result.refusal]
+        if refused:
+            # Retrying cannot help: someone must change the Datafile, a grant or the policy.
+            message = "; ".join(f"{r.type} {r.target}: {r.message}" for r in refused)
+            wanted = stalled(refused[0].refusal, message)
+        elif failed:
             message = "; ".join(f"{r.type} {r.target}: {r.message}" for r in failed) + "; retrying"
             wanted = reconciling("OutputBehind", message)
         else:
             wanted = ready("Published", f"revision {plan.record.revision} is served")
         wanted.append(Condition("Valid", True, "Valid"))
-        if status.get("digest") != f"sha256:{plan.record.digest}" and not failed:
+        # Refused outputs are never written: the others say what is served.
+        behind = [result for result in failed if not result.refusal]
+        if status.get("digest") != f"sha256:{plan.record.digest}" and not behind:
             status["publishedAt"] = now
-        if not failed:
+        if not behind:
             status.update(
                 revision=str(plan.record.revision),
                 digest=f"sha256:{plan.record.digest}",
@@ -144,7 +155,7 @@ def datafile_status(
                 Condition(
                     condition_type,
                     not bad,
-                    "Failed" if bad else "Published",
+                    (bad[0].refusal or "Failed") if bad else "Published",
                     "; ".join(f"{r.target}: {r.message}" for r in bad),
                 )
             )
