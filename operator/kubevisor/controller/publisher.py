@@ -10,6 +10,7 @@ Outputs of a Datafile (`DatafileOutputs`, parsed once by `sources.manifests`): i
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +37,7 @@ from kubevisor.sinks.objectstore import (
     ObjectStoreConfigError,
     ObjectStoreLocation,
     delete_object,
+    location_environ,
     open_object_store,
     publish_object,
 )
@@ -187,9 +189,13 @@ class Publisher:
             refusal = credentials_refusal(secret, store, read, self.policy)
             if refusal is not None:
                 return refused(store.url, refusal)
-            # No fallback to the operator's environment for keys the Secret lacks.
+            # No fallback to the operator's credentials for keys the Secret lacks.
             opened = open_object_store(
-                store.url, read, endpoint=store.endpoint, region=store.region, environ={}
+                store.url,
+                read,
+                endpoint=store.endpoint,
+                region=store.region,
+                environ=location_environ(os.environ),
             )
         return opened.as_result() if isinstance(opened, ObjectStoreConfigError) else opened
 

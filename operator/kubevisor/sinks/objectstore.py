@@ -88,6 +88,23 @@ _CREDENTIAL_KEYS: dict[str, dict[str, str]] = {
     "file": {},
 }
 _KEY_PREFIX = {"s3": "AWS_", "gs": "GOOGLE_", "az": "AZURE_", "file": None}
+LOCATION_KEYS = frozenset(
+    {
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "GOOGLE_BASE_URL",
+        "AZURE_STORAGE_ENDPOINT",
+        "AZURE_STORAGE_USE_EMULATOR",
+    }
+)
+"""Keys that say where the store is, not who is asking: an admin's environment may set them
+for every Datafile, also those whose credentials come from a Secret."""
+
+
+def location_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """The admin's location settings of `environ`, without any credential."""
+    return {key: value for key, value in environ.items() if key in LOCATION_KEYS}
+
 
 # Fail within seconds when the endpoint is down: the controller retries with its own backoff,
 # and a publish that hangs for minutes (the library's default) would hold up the other outputs.
