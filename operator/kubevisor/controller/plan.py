@@ -85,6 +85,8 @@ class NamespacePlan:
     unplaced: list[Problem]
     """Problems that name no object we know (reported on every Datafile)."""
     state: SavedState
+    unselected: set[str] = field(default_factory=set)
+    """Names of Feature objects that no Datafile of the namespace selects: published nowhere."""
 
 
 def copy_json(value: JSON) -> Any:
@@ -123,7 +125,15 @@ def plan_namespace(
             plans.append(_plan_datafile(manifests, resource, placed, unplaced, state))
     live = {plan.name for plan in plans}
     state.datafiles = {name: rec for name, rec in state.datafiles.items() if name in live}
-    return NamespacePlan(namespace, plans, placed, unplaced, state)
+    unselected: set[str] = set()
+    if contents is not None:
+        selected: set[str] = set()
+        for resource in contents.datafiles:
+            selected.update(_selected(manifests.definitions_for(resource), resource))
+        feature_names = _object_names(objects, datafiles_by="target")
+        for key in set(contents.definitions.features) - selected:
+            unselected.update(feature_names.get(("Feature", key), []))
+    return NamespacePlan(namespace, plans, placed, unplaced, state, unselected)
 
 
 def _object_names(
@@ -222,18 +232,7 @@ def _inputs(definitions: Definitions, resource: DatafileResource) -> set[tuple[s
     Mentions are over-approximated (any string in a definition that names another definition)
     so that a broken input can never slip into a published datafile.
     """
-    target = definitions.targets.get(resource.target)
-    environment = resource.environment
-    selected: list[str] = []
-    for key, feature in definitions.features.items():
-        try:
-            expose = feature.get("expose")
-            if environment is not None and isinstance(expose, dict):
-                expose = expose.get(environment)
-            if target_selects(target, key, feature) and exposed(target, expose):
-                selected.append(key)
-        except (TypeError, AttributeError, ValueError):
-            selected.append(key)  # malformed selectors: treat as selected, lint reports it
+    selected = _selected(definitions, resource)
     words: set[str] = set()
     for key in selected:
         words.add(key)
@@ -251,6 +250,23 @@ def _inputs(definitions: Definitions, resource: DatafileResource) -> set[tuple[s
         if _strings(group) & set(selected):
             inputs.add(("Group", key))
     return inputs
+
+
+def _selected(definitions: Definitions, resource: DatafileResource) -> list[str]:
+    """Keys of the features the Datafile's target selects and exposes in its environment."""
+    target = definitions.targets.get(resource.target)
+    environment = resource.environment
+    selected: list[str] = []
+    for key, feature in definitions.features.items():
+        try:
+            expose = feature.get("expose")
+            if environment is not None and isinstance(expose, dict):
+                expose = expose.get(environment)
+            if target_selects(target, key, feature) and exposed(target, expose):
+                selected.append(key)
+        except (TypeError, AttributeError, ValueError):
+            selected.append(key)  # malformed selectors: treat as selected, lint reports it
+    return selected
 
 
 def _strings(value: JSON) -> set[str]:

@@ -75,18 +75,40 @@ def describe(problems: Sequence[Problem], limit: int = 5) -> str:
     return f"{shown}; and {more} more" if more > 0 else shown
 
 
+NOT_SELECTED = (
+    "no Datafile in this namespace selects this feature, so it is published nowhere; "
+    "add its tag to a Datafile's `tag`/`tags`, or its key to `includeFeatures`"
+)
+
+
 def input_status(
-    problems: Sequence[Problem], previous: Mapping[str, Any], *, generation: int, now: str
+    problems: Sequence[Problem],
+    previous: Mapping[str, Any],
+    *,
+    generation: int,
+    now: str,
+    selected: bool | None = None,
 ) -> dict[str, Any]:
     """Status of an Attribute, Segment, Feature, Group or Schema (or of a Datafile that could
-    not be read, which has no build to report)."""
+    not be read, which has no build to report). `selected` (Features only): whether some
+    Datafile selects it; False adds `Published=False` (reason `NotSelected`), which does not
+    make the Feature unhealthy: it may be waiting for its Datafile."""
     if problems:
         wanted = [
             *stalled("InvalidDefinition", describe(problems)),
             Condition("Valid", False, "InvalidDefinition", describe(problems)),
         ]
     else:
-        wanted = [*ready("Valid"), Condition("Valid", True, "Valid")]
+        wanted = [
+            *ready("Valid", NOT_SELECTED if selected is False else ""),
+            Condition("Valid", True, "Valid"),
+        ]
+        if selected is not None:
+            wanted.append(
+                Condition("Published", True, "Selected")
+                if selected
+                else Condition("Published", False, "NotSelected", NOT_SELECTED)
+            )
     return {
         "observedGeneration": generation,
         "conditions": render_conditions(

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from kubevisor.controller.plan import SavedState, plan_namespace
-from kubevisor.controller.status import DatafileOutcome, OutputResult, datafile_status
+from kubevisor.controller.status import (
+    DatafileOutcome,
+    OutputResult,
+    datafile_status,
+    input_status,
+)
 from kubevisor.controller.writer import status_patch
 
 
@@ -47,3 +52,16 @@ def test_status_patch_removes_keys_the_new_status_lacks() -> None:
         "observedGeneration": 2,
         "conditions": [],
     }
+
+
+def test_a_feature_published_nowhere_says_so_and_stays_ready() -> None:
+    status = input_status([], {}, generation=1, now="t", selected=False)
+    by_type = conditions(status)
+    assert by_type["Ready"]["status"] == "True"
+    assert by_type["Stalled"]["status"] == "False"
+    assert by_type["Published"]["status"] == "False"
+    assert by_type["Published"]["reason"] == "NotSelected"
+    assert "published nowhere" in by_type["Ready"]["message"]
+    selected = conditions(input_status([], {}, generation=1, now="t", selected=True))
+    assert selected["Published"]["status"] == "True"
+    assert "Published" not in conditions(input_status([], {}, generation=1, now="t"))
