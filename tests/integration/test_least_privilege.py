@@ -211,6 +211,7 @@ def run(
                         "url": "s3://flags/shop",
                         "endpoint": f"http://127.0.0.1:{free_port()}",
                         "region": "us-east-1",
+                        "credentialsSecret": {"name": "store-credentials"},
                     },
                 },
             )

@@ -10,6 +10,7 @@ from typing import Any
 
 from kubevisor.core.definitions import Definitions, Problem
 from kubevisor.core.lint import lint
+from kubevisor.core.lint.warnings import variation_weight_warnings
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import is_project_folder, load_project
 
@@ -36,8 +37,14 @@ def register(subparsers: Any) -> None:
 def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
+    return source_findings(source)[0]
+
+
+def source_findings(source: str) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of SOURCE; warnings never fail lint (`core.lint.warnings`)."""
     if is_project_folder(source):
-        return lint(load_project(source))
+        defs = load_project(source)
+        return lint(defs), variation_weight_warnings(defs)
     from kubevisor.sources.manifests import load_manifests  # only manifests pay for it
 
     manifests = load_manifests([source])
@@ -47,20 +54,27 @@ def source_problems(source: str) -> list[Problem]:
             "nor manifests with kubevisor.io/v1alpha1 objects"
         )
     problems = list(manifests.problems)
+    warnings: list[Problem] = []
     for namespace in manifests.namespaces.values():
         problems.extend(lint(namespace.definitions))
-    return problems
+        warnings.extend(variation_weight_warnings(namespace.definitions))
+    return problems, warnings
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        problems = source_problems(args.source)
+        problems, warnings = source_findings(args.source)
     except SourceError as error:
         print(f"kubevisor lint: {error}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps({"errors": [problem.as_json() for problem in problems]}, indent=2))
+        found = {"errors": [problem.as_json() for problem in problems]}
+        if warnings:
+            found["warnings"] = [warning.as_json() for warning in warnings]
+        print(json.dumps(found, indent=2))
     else:
+        for warning in warnings:
+            print(f"warning: {warning.render()}", file=sys.stderr)
         for problem in problems:
             print(problem.render())
         if problems:

@@ -18,6 +18,7 @@ from kubevisor.core.build.selection import exposed, target_selects
 from kubevisor.core.definitions import JSON, Definitions, Kind, Problem
 from kubevisor.core.jsjson import dumps
 from kubevisor.core.lint import lint
+from kubevisor.core.lint.warnings import variation_weight_warnings
 from kubevisor.sources.manifests import DatafileResource, ManifestSet, load_objects
 
 KIND_OF_PROBLEM: dict[Kind, str] = {
@@ -87,6 +88,8 @@ class NamespacePlan:
     state: SavedState
     unselected: set[str] = field(default_factory=set)
     """Names of Feature objects that no Datafile of the namespace selects: published nowhere."""
+    warnings: dict[tuple[str, str], list[Problem]] = field(default_factory=dict)
+    """Warnings per object (they never hold a build back), keyed like `problems`."""
 
 
 def copy_json(value: JSON) -> Any:
@@ -126,14 +129,19 @@ def plan_namespace(
     live = {plan.name for plan in plans}
     state.datafiles = {name: rec for name, rec in state.datafiles.items() if name in live}
     unselected: set[str] = set()
+    warnings: dict[tuple[str, str], list[Problem]] = {}
     if contents is not None:
+        warnings, _ = _place(
+            variation_weight_warnings(contents.definitions),
+            _object_names(objects, datafiles_by="target"),
+        )
         selected: set[str] = set()
         for resource in contents.datafiles:
             selected.update(_selected(manifests.definitions_for(resource), resource))
         feature_names = _object_names(objects, datafiles_by="target")
         for key in set(contents.definitions.features) - selected:
             unselected.update(feature_names.get(("Feature", key), []))
-    return NamespacePlan(namespace, plans, placed, unplaced, state, unselected)
+    return NamespacePlan(namespace, plans, placed, unplaced, state, unselected, warnings)
 
 
 def _object_names(

@@ -281,6 +281,7 @@ class Reconciler:
                 generation=_generation(obj),
                 now=now,
                 selected=name not in plan.unselected if kind == "Feature" else None,
+                warnings=plan.warnings.get((kind, name), []),
             )
             await self.writer.write(obj, status, None)
 

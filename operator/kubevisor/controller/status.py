@@ -88,11 +88,13 @@ def input_status(
     generation: int,
     now: str,
     selected: bool | None = None,
+    warnings: Sequence[Problem] = (),
 ) -> dict[str, Any]:
     """Status of an Attribute, Segment, Feature, Group or Schema (or of a Datafile that could
     not be read, which has no build to report). `selected` (Features only): whether some
     Datafile selects it; False adds `Published=False` (reason `NotSelected`), which does not
-    make the Feature unhealthy: it may be waiting for its Datafile."""
+    make the Feature unhealthy: it may be waiting for its Datafile. `warnings` (e.g. variation
+    weights that do not add up to 100) add `Warning=True` and stay Ready too."""
     if problems:
         wanted = [
             *stalled("InvalidDefinition", describe(problems)),
@@ -103,6 +105,8 @@ def input_status(
             *ready("Valid", NOT_SELECTED if selected is False else ""),
             Condition("Valid", True, "Valid"),
         ]
+        if warnings:
+            wanted.append(Condition("Warning", True, "SuspiciousDefinition", describe(warnings)))
         if selected is not None:
             wanted.append(
                 Condition("Published", True, "Selected")

@@ -65,3 +65,18 @@ def test_a_feature_published_nowhere_says_so_and_stays_ready() -> None:
     selected = conditions(input_status([], {}, generation=1, now="t", selected=True))
     assert selected["Published"]["status"] == "True"
     assert "Published" not in conditions(input_status([], {}, generation=1, now="t"))
+
+
+def test_warnings_show_on_the_status_and_keep_it_ready(shop: list[dict[str, Any]]) -> None:
+    checkout = next(o for o in shop if o["kind"] == "Feature" and "variations" in o["spec"])
+    checkout["spec"]["variations"][0]["weight"] += 5
+    plan = plan_namespace("shop", shop, SavedState())
+    name = checkout["metadata"]["name"]
+    warnings = plan.warnings[("Feature", name)]
+    assert "not 100" in warnings[0].message
+    assert all(p.content is not None for p in plan.datafiles)  # the build is not held back
+    status = input_status([], {}, generation=1, now="t", warnings=warnings)
+    by_type = conditions(status)
+    assert by_type["Ready"]["status"] == "True"
+    assert by_type["Warning"]["status"] == "True"
+    assert "not 100" in by_type["Warning"]["message"]

@@ -5,22 +5,31 @@ from __future__ import annotations
 from kubevisor.crds import GROUP, VERSION, policy_objects
 from kubevisor.crds.policy import is_one_of
 
+WARNING_POLICIES = {f"warnings.features.{GROUP}"}
+"""Policies whose binding only warns: upstream builds what they flag."""
 
-def test_each_policy_has_a_binding_that_denies() -> None:
+
+def test_each_policy_has_a_binding_that_denies_or_only_warns() -> None:
     objects = policy_objects()
     policies = {
         o["metadata"]["name"]: o for o in objects if o["kind"] == "ValidatingAdmissionPolicy"
     }
     bindings = [o for o in objects if o["kind"] == "ValidatingAdmissionPolicyBinding"]
-    assert set(policies) == {f"features.{GROUP}", f"datafiles.{GROUP}", f"segments.{GROUP}"}
+    assert set(policies) == {
+        f"features.{GROUP}",
+        f"datafiles.{GROUP}",
+        f"segments.{GROUP}",
+        *WARNING_POLICIES,
+    }
     assert {b["spec"]["policyName"] for b in bindings} == set(policies)
     for binding in bindings:
-        assert binding["spec"]["validationActions"] == ["Deny"]
+        warns = binding["spec"]["policyName"] in WARNING_POLICIES
+        assert binding["spec"]["validationActions"] == (["Warn"] if warns else ["Deny"])
     for name, policy in policies.items():
         (rule,) = policy["spec"]["matchConstraints"]["resourceRules"]
         assert rule["apiGroups"] == [GROUP]
         assert rule["apiVersions"] == [VERSION]
-        assert rule["resources"] == [name.split(".")[0]]
+        assert rule["resources"] == [name.removeprefix("warnings.").split(".")[0]]
 
 
 def test_every_validation_message_names_a_spec_field() -> None:
