@@ -96,6 +96,7 @@ VALID_SPECS: dict[str, Spec] = {
         "configMap": {"name": "featurevisor-web", "key": "datafile.json", "namespaces": ["shop"]},
         "objectStore": {"url": "s3://datafiles/prod", "credentialsSecret": {"name": "s3"}},
     },
+    "DatafileGrant": {"from": [{"namespace": "shop"}, {"namespace": "*"}], "datafiles": ["web-*"]},
 }
 
 NO_ENVIRONMENTS_FEATURE: Spec = {

@@ -113,7 +113,12 @@ def free_port() -> int:
 
 @contextmanager
 def operator_process(
-    kubeconfig: Path, *, pod_namespace: str, namespaces: list[str], log: Path
+    kubeconfig: Path,
+    *,
+    pod_namespace: str,
+    namespaces: list[str],
+    log: Path,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`python -m kubevisor operator` with the environment the chart's Deployment sets."""
     # Object-store credentials must come from the Datafile's Secret (read with the chart's
@@ -131,6 +136,7 @@ def operator_process(
         "KUBEVISOR_NAMESPACES": ",".join(namespaces),
         "KUBEVISOR_METRICS_HOST": "127.0.0.1",
         "KUBEVISOR_DEBOUNCE_SECONDS": "0.2",
+        **(extra_env or {}),
     }
     with log.open("wb") as output:
         process = subprocess.Popen(

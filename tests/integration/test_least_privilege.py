@@ -144,6 +144,8 @@ def run(
             pod_namespace=release_namespace,
             namespaces=[namespace] if mode == "namespaced" else [],
             log=result.log,
+            # The admin lets Datafiles name endpoints: the test S3 server, and one that is down.
+            extra_env={"KUBEVISOR_OBJECT_STORE_ALLOWED_ENDPOINTS": "*"},
         ):
             wait_for(
                 "every object Ready", lambda: all_ready(get_all(cluster, namespace)), log=result.log
@@ -209,6 +211,7 @@ def run(
                         "url": "s3://flags/shop",
                         "endpoint": f"http://127.0.0.1:{free_port()}",
                         "region": "us-east-1",
+                        "credentialsSecret": {"name": "store-credentials"},
                     },
                 },
             )

@@ -159,21 +159,38 @@ def test_gzip_path_replaces_the_text_key_and_back(
     assert stored["data"] == {"datafile.json": small.content.decode()}
 
 
-def test_gzip_path_removes_a_text_key_that_kubectl_created_too(
+def test_gzip_path_removes_a_text_key_that_kubectl_shares_too(
     cluster: ClusterInfo, target: ConfigMapTarget, tmp_path: Path
 ) -> None:
     small, big = payload("1"), compressible_payload_over(GZIP_THRESHOLD_BYTES, revision="2")
+    assert publish(cluster, target, small).outcome is Outcome.WRITTEN
+    # A hand edit by another field manager now shares the text key with kubevisor.
     (tmp_path / "datafile.json").write_bytes(small.content)
-    cluster.kubectl(
+    edit = cluster.kubectl(
         "create", "configmap", target.name, "-n", target.namespace,
-        f"--from-file={tmp_path / 'datafile.json'}",
+        f"--from-file={tmp_path / 'datafile.json'}", "--dry-run=client", "-o", "yaml",
     )  # fmt: skip
-    assert publish(cluster, target, small).outcome is Outcome.WRITTEN  # now shared with kubectl
+    cluster.kubectl(
+        "apply", "--server-side", "--field-manager=hand-edit", "--force-conflicts", "-f", "-",
+        stdin=edit,
+    )  # fmt: skip
     assert publish(cluster, target, big).outcome is Outcome.WRITTEN
     stored = get_configmap(cluster, target)
     assert "datafile.json" not in (stored.get("data") or {})
     assert set(stored["binaryData"]) == {"datafile.json.gz"}
     assert publish(cluster, target, big).outcome is Outcome.UNCHANGED
+
+
+def test_a_configmap_kubevisor_did_not_create_is_left_alone(
+    cluster: ClusterInfo, target: ConfigMapTarget
+) -> None:
+    cluster.kubectl(
+        "create", "configmap", target.name, "-n", target.namespace, "--from-literal=app=theirs"
+    )  # fmt: skip
+    result = publish(cluster, target, payload("1"))
+    assert result.outcome is Outcome.FAILED and result.reason == "OutputConflict"
+    assert not result.retryable
+    assert get_configmap(cluster, target)["data"] == {"app": "theirs"}
 
 
 def _gzip_size(made: Payload) -> int:
@@ -314,8 +331,11 @@ def test_s3_wrong_secret_is_a_clean_access_denied_result(cluster: ClusterInfo, b
     store = location(f"s3://{bucket}", credentials(cluster, secret="wrong-secret"))
     result = asyncio.run(publish_object(store, payload("1"), target="all", environment=None))
     assert result.outcome is Outcome.FAILED
-    assert result.message.startswith("access denied: "), result.message
+    assert result.message.startswith("access denied ("), result.message
+    assert "HTTP 403" in result.message
     assert "check the credentials Secret" in result.message
+    # Only the type, status and code of the error: no request or response text.
+    assert cluster.s3_access_key not in result.message and bucket not in result.message
 
 
 def test_s3_environment_credentials_are_the_fallback(cluster: ClusterInfo, bucket: str) -> None:

@@ -46,9 +46,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 
 {{/* The rules on our own kinds, the same in both scopes. */}}
 {{- define "kubevisor.kindRules" -}}
-# Read every kubevisor kind: the operator's watch caches.
+# Read every kubevisor kind: the operator's watch caches, and the DatafileGrants by which a
+# namespace consents to ConfigMap copies from others.
 - apiGroups: ["kubevisor.io"]
-  resources: [attributes, segments, features, groups, schemas, datafiles]
+  resources: [attributes, segments, features, groups, schemas, datafiles, datafilegrants]
   verbs: [get, list, watch]
 # The finalizer that guards outputs an ownerReference cannot clean up (copies, object store).
 - apiGroups: ["kubevisor.io"]
@@ -58,7 +59,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 - apiGroups: ["kubevisor.io"]
   resources: [attributes/status, segments/status, features/status, groups/status, schemas/status, datafiles/status]
   verbs: [patch]
-# Published datafiles and the kubevisor-state ConfigMap (server-side apply creates or patches).
+# Published datafiles and the kubevisor-state ConfigMap. RBAC cannot say "only ConfigMaps we
+# created": the operator checks ownership labels before every write and delete.
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, create, patch, delete]
@@ -72,9 +74,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   verbs: [create]
 {{- end -}}
 
-{{/* ConfigMap copies into namespaces that are not watched. */}}
+{{/* ConfigMap copies into namespaces that are not watched, where a DatafileGrant consents. */}}
 {{- define "kubevisor.copyRules" -}}
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, create, patch, delete]
+- apiGroups: ["kubevisor.io"]
+  resources: [datafilegrants]
+  verbs: [get, list]
 {{- end -}}

@@ -12,6 +12,7 @@ from kubevisor.cli.output import fail, paint
 from kubevisor.cli.projects import STDIN, read_manifests
 from kubevisor.core.definitions import Definitions, Kind, Problem
 from kubevisor.core.lint import lint
+from kubevisor.core.lint.warnings import variation_weight_warnings
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import (
     ProjectLayout,
@@ -43,12 +44,19 @@ def register(subparsers: Any) -> None:
 def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
+    return source_findings(source)[0]
+
+
+def source_findings(source: str) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of SOURCE; warnings never fail lint (`core.lint.warnings`)."""
     if source != STDIN and is_project_folder(source):
-        problems = []  # every set of a sets project, each linted on its own
+        problems: list[Problem] = []  # every set of a sets project, each linted on its own
+        found: list[Problem] = []
         for layout in project_layouts(source):
             definitions = load_layout(layout)
             problems += lint(definitions) + missing_targets(definitions, layout)
-        return problems
+            found += variation_weight_warnings(definitions)
+        return problems, found
     manifests = read_manifests(source)  # only manifests pay for their loader
     if not manifests.namespaces and not manifests.problems:
         raise SourceError(
@@ -56,9 +64,11 @@ def source_problems(source: str) -> list[Problem]:
             "nor manifests with kubevisor.io/v1alpha1 objects"
         )
     problems = list(manifests.problems)
+    warnings: list[Problem] = []
     for namespace in manifests.namespaces.values():
         problems.extend(lint(namespace.definitions))
-    return problems
+        warnings.extend(variation_weight_warnings(namespace.definitions))
+    return problems, warnings
 
 
 def unreadable_source(error: SourceError) -> dict[str, str]:
@@ -94,7 +104,7 @@ def missing_targets(definitions: Definitions, layout: ProjectLayout) -> list[Pro
 
 def run(args: argparse.Namespace) -> int:
     try:
-        problems = source_problems(args.source)
+        problems, warnings = source_findings(args.source)
     except SourceError as error:
         if args.json:
             print(json.dumps({"errors": [unreadable_source(error)]}, indent=2))
@@ -105,8 +115,13 @@ def run(args: argparse.Namespace) -> int:
 
         problems = with_lines(problems)
     if args.json:
-        print(json.dumps({"errors": [problem.as_json() for problem in problems]}, indent=2))
+        found = {"errors": [problem.as_json() for problem in problems]}
+        if warnings:
+            found["warnings"] = [warning.as_json() for warning in warnings]
+        print(json.dumps(found, indent=2))
     else:
+        for warning in warnings:
+            print(f"warning: {warning.render()}", file=sys.stderr)
         for problem in problems:
             print(problem.render())
         if problems:

@@ -39,11 +39,48 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="quiet time before a changed namespace is compiled (default 0.3)",
     )
+    security = parser.add_argument_group(
+        "security relaxations",
+        "All off by default; each lets tenants' Datafiles reach further (docs/security.md).",
+    )
+    security.add_argument(
+        "--allow-cross-namespace-copies",
+        action="store_true",
+        default=None,
+        help="copy ConfigMaps into any namespace without a DatafileGrant there "
+        "(default: $KUBEVISOR_ALLOW_CROSS_NAMESPACE_COPIES, else off)",
+    )
+    security.add_argument(
+        "--object-store-ambient-prefix",
+        action="append",
+        dest="ambient_prefixes",
+        metavar="URL",
+        help="URL prefix (`{namespace}` is the Datafile's) where a Datafile without a "
+        "credentials Secret uses the operator's own identity; repeatable "
+        "(default: $KUBEVISOR_OBJECT_STORE_AMBIENT_PREFIXES, comma-separated, else none)",
+    )
+    security.add_argument(
+        "--object-store-allowed-endpoint",
+        action="append",
+        dest="allowed_endpoints",
+        metavar="URL",
+        help="endpoint a Datafile may name (spec.objectStore.endpoint or its Secret), `*` for "
+        "any; repeatable (default: $KUBEVISOR_OBJECT_STORE_ALLOWED_ENDPOINTS, else none)",
+    )
+    security.add_argument(
+        "--allow-file-urls",
+        action="store_true",
+        default=None,
+        help="allow file:/// object-store URLs, files on the operator's filesystem "
+        "(default: $KUBEVISOR_ALLOW_FILE_URLS, else off)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log debug messages")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from kubevisor.controller.operator import run as run_operator
     from kubevisor.controller.settings import OperatorSettings
 
@@ -61,6 +98,15 @@ def run(args: argparse.Namespace) -> int:
         settings.metrics_port = args.metrics_port
     if args.debounce is not None:
         settings.debounce_seconds = args.debounce
+    overrides: dict[str, Any] = {
+        "allow_cross_namespace_copies": args.allow_cross_namespace_copies,
+        "ambient_prefixes": tuple(args.ambient_prefixes) if args.ambient_prefixes else None,
+        "allowed_endpoints": tuple(args.allowed_endpoints) if args.allowed_endpoints else None,
+        "allow_file_urls": args.allow_file_urls,
+    }
+    settings.security = dataclasses.replace(
+        settings.security, **{k: v for k, v in overrides.items() if v is not None}
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_operator(settings))
     return 0

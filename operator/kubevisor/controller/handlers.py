@@ -35,6 +35,8 @@ def compact(body: Mapping[str, Any]) -> dict[str, Any]:
     hint = (metadata.get("annotations") or {}).get(KEY_ORDER_ANNOTATION)
     if hint is not None:
         kept["annotations"] = {KEY_ORDER_ANNOTATION: hint}
+    if body.get("kind") == "Datafile" and metadata.get("labels"):
+        kept["labels"] = dict(metadata["labels"])  # carried over to its ConfigMaps
     plain: dict[str, Any] = _interned(
         json.loads(
             json.dumps(

@@ -12,6 +12,7 @@ import kopf
 from aiohttp import web
 from lightkube import AsyncClient
 
+from kubevisor.controller.grants import register_grants
 from kubevisor.controller.handlers import register
 from kubevisor.controller.leader import LeaderElector
 from kubevisor.controller.metrics import Metrics, make_app
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.OperatorRegistry:
     registry = kopf.OperatorRegistry()
     register(registry, reconciler)
+    register_grants(registry, reconciler)
 
     @kopf.on.login(registry=registry)
     def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
@@ -54,7 +56,7 @@ async def run(settings: OperatorSettings) -> None:
         settings=settings,
         metrics=metrics,
         state_store=StateStore(client),
-        publisher=Publisher(client, metrics),
+        publisher=Publisher(client, metrics, settings.security),
         writer=StatusWriter(client),
     )
     leader = LeaderElector(

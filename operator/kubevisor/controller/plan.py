@@ -18,6 +18,7 @@ from kubevisor.core.build.selection import exposed, target_selects
 from kubevisor.core.definitions import JSON, Definitions, Kind, Problem
 from kubevisor.core.jsjson import dumps
 from kubevisor.core.lint import lint
+from kubevisor.core.lint.warnings import variation_weight_warnings
 from kubevisor.sources.manifests import DatafileResource, ManifestSet, load_objects
 
 KIND_OF_PROBLEM: dict[Kind, str] = {
@@ -85,6 +86,10 @@ class NamespacePlan:
     unplaced: list[Problem]
     """Problems that name no object we know (reported on every Datafile)."""
     state: SavedState
+    unselected: set[str] = field(default_factory=set)
+    """Names of Feature objects that no Datafile of the namespace selects: published nowhere."""
+    warnings: dict[tuple[str, str], list[Problem]] = field(default_factory=dict)
+    """Warnings per object (they never hold a build back), keyed like `problems`."""
 
 
 def copy_json(value: JSON) -> Any:
@@ -103,12 +108,17 @@ def plan_namespace(
     """Decide what the namespace publishes. `objects` are API objects of our six kinds."""
     objects = list(objects)
     manifests = load_objects([dict(obj) for obj in objects])
-    names = _object_names(objects)
-    problems = list(manifests.problems)
     contents = manifests.namespaces.get(namespace)
+    # Reading problems name a Datafile by its metadata.name, lint problems by its target key:
+    # placed by object, so a Datafile whose target equals another's name is not held back.
+    placed, unplaced = _place(manifests.problems, _object_names(objects, datafiles_by="name"))
     if contents is not None:
-        problems.extend(lint(contents.definitions))
-    placed, unplaced = _place(problems, names)
+        linted, linted_unplaced = _place(
+            lint(contents.definitions), _object_names(objects, datafiles_by="target")
+        )
+        for place, found in linted.items():
+            placed.setdefault(place, []).extend(found)
+        unplaced.extend(linted_unplaced)
     # Shallow: `_plan_datafile` replaces an environment's state with a built copy, never
     # changes it in place, so `saved` stays as it was.
     state = SavedState(environments=dict(saved.environments), datafiles=dict(saved.datafiles))
@@ -118,20 +128,40 @@ def plan_namespace(
             plans.append(_plan_datafile(manifests, resource, placed, unplaced, state))
     live = {plan.name for plan in plans}
     state.datafiles = {name: rec for name, rec in state.datafiles.items() if name in live}
-    return NamespacePlan(namespace, plans, placed, unplaced, state)
+    unselected: set[str] = set()
+    warnings: dict[tuple[str, str], list[Problem]] = {}
+    if contents is not None:
+        warnings, _ = _place(
+            variation_weight_warnings(contents.definitions),
+            _object_names(objects, datafiles_by="target"),
+        )
+        selected: set[str] = set()
+        for resource in contents.datafiles:
+            selected.update(_selected(manifests.definitions_for(resource), resource))
+        feature_names = _object_names(objects, datafiles_by="target")
+        for key in set(contents.definitions.features) - selected:
+            unselected.update(feature_names.get(("Feature", key), []))
+    return NamespacePlan(namespace, plans, placed, unplaced, state, unselected, warnings)
 
 
-def _object_names(objects: list[Mapping[str, Any]]) -> dict[tuple[str, str], list[str]]:
-    """(kind, Featurevisor key) -> names of the objects that carry it."""
+def _object_names(
+    objects: list[Mapping[str, Any]], *, datafiles_by: str
+) -> dict[tuple[str, str], list[str]]:
+    """(kind, Featurevisor key) -> names of the objects that carry it. Datafiles are found by
+    `name` (their metadata.name) or by `target` (their target key)."""
     names: dict[tuple[str, str], list[str]] = {}
     for obj in objects:
         kind = str(obj.get("kind", ""))
         name = str(obj.get("metadata", {}).get("name", ""))
         spec = obj.get("spec") or {}
-        key = spec.get("key") if kind != "Datafile" and isinstance(spec, Mapping) else None
+        key = (
+            spec.get(datafiles_by if kind == "Datafile" else "key")
+            if isinstance(spec, Mapping)
+            else None
+        )
+        if kind == "Datafile" and datafiles_by == "name":
+            key = None
         names.setdefault((kind, str(key or name)), []).append(name)
-        if kind == "Datafile" and isinstance(spec, Mapping):
-            names.setdefault((kind, str(spec.get("target") or name)), []).append(name)
     return names
 
 
@@ -210,18 +240,7 @@ def _inputs(definitions: Definitions, resource: DatafileResource) -> set[tuple[s
     Mentions are over-approximated (any string in a definition that names another definition)
     so that a broken input can never slip into a published datafile.
     """
-    target = definitions.targets.get(resource.target)
-    environment = resource.environment
-    selected: list[str] = []
-    for key, feature in definitions.features.items():
-        try:
-            expose = feature.get("expose")
-            if environment is not None and isinstance(expose, dict):
-                expose = expose.get(environment)
-            if target_selects(target, key, feature) and exposed(target, expose):
-                selected.append(key)
-        except (TypeError, AttributeError, ValueError):
-            selected.append(key)  # malformed selectors: treat as selected, lint reports it
+    selected = _selected(definitions, resource)
     words: set[str] = set()
     for key in selected:
         words.add(key)
@@ -239,6 +258,23 @@ def _inputs(definitions: Definitions, resource: DatafileResource) -> set[tuple[s
         if _strings(group) & set(selected):
             inputs.add(("Group", key))
     return inputs
+
+
+def _selected(definitions: Definitions, resource: DatafileResource) -> list[str]:
+    """Keys of the features the Datafile's target selects and exposes in its environment."""
+    target = definitions.targets.get(resource.target)
+    environment = resource.environment
+    selected: list[str] = []
+    for key, feature in definitions.features.items():
+        try:
+            expose = feature.get("expose")
+            if environment is not None and isinstance(expose, dict):
+                expose = expose.get(environment)
+            if target_selects(target, key, feature) and exposed(target, expose):
+                selected.append(key)
+        except (TypeError, AttributeError, ValueError):
+            selected.append(key)  # malformed selectors: treat as selected, lint reports it
+    return selected
 
 
 def _strings(value: JSON) -> set[str]:

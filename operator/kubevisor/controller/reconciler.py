@@ -276,7 +276,12 @@ class Reconciler:
             if kind == "Datafile" and not problems:  # unplanned yet no problem: say so
                 problems = [UNREADABLE_DATAFILE]
             status = input_status(
-                problems, obj.get("status") or {}, generation=_generation(obj), now=now
+                problems,
+                obj.get("status") or {},
+                generation=_generation(obj),
+                now=now,
+                selected=name not in plan.unselected if kind == "Feature" else None,
+                warnings=plan.warnings.get((kind, name), []),
             )
             await self.writer.write(obj, status, None)
 

@@ -6,6 +6,9 @@ import os
 import socket
 from dataclasses import dataclass, field
 
+from kubevisor.controller.security_settings import security_policy_from
+from kubevisor.sinks.policy import SecurityPolicy
+
 
 def _env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
@@ -29,3 +32,5 @@ class OperatorSettings:
     identity: str = os.environ.get("POD_NAME", socket.gethostname()) + f"-{os.getpid()}"
     resync_seconds: float = float(os.environ.get("KUBEVISOR_RESYNC_SECONDS", "60"))
     """How often the watch caches are compared with a fresh list (missed events, dead watches)."""
+    security: SecurityPolicy = field(default_factory=lambda: security_policy_from(os.environ))
+    """The admin's relaxations of the safe defaults (docs/security.md)."""

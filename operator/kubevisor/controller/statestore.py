@@ -21,7 +21,8 @@ from lightkube.resources.core_v1 import ConfigMap
 from kubevisor.controller.plan import DatafileRecord, SavedState
 
 STATE_CONFIGMAP = "kubevisor-state"
-FIELD_MANAGER = "kubevisor"
+FIELD_MANAGER = "kubevisor-state"
+"""Not the outputs' manager: no Datafile output can ever write fields of the state."""
 DATAFILES_KEY = "datafiles.json"
 
 

@@ -29,6 +29,8 @@ class OutputResult:
     ok: bool
     outcome: str
     message: str = ""
+    refusal: str = ""
+    """For outputs refused by ownership or policy: the reason (the Datafile is Stalled)."""
 
     @property
     def wrote(self) -> bool:
@@ -36,7 +38,9 @@ class OutputResult:
 
     @classmethod
     def of(cls, type_: str, result: PublishResult) -> OutputResult:
-        return cls(type_, result.output, result.ok, str(result.outcome), result.message)
+        return cls(
+            type_, result.output, result.ok, str(result.outcome), result.message, result.reason
+        )
 
     def as_json(
         self, *, revision: str, digest: str, previous: Mapping[str, Any] | None, now: str
@@ -71,18 +75,44 @@ def describe(problems: Sequence[Problem], limit: int = 5) -> str:
     return f"{shown}; and {more} more" if more > 0 else shown
 
 
+NOT_SELECTED = (
+    "no Datafile in this namespace selects this feature, so it is published nowhere; "
+    "add its tag to a Datafile's `tag`/`tags`, or its key to `includeFeatures`"
+)
+
+
 def input_status(
-    problems: Sequence[Problem], previous: Mapping[str, Any], *, generation: int, now: str
+    problems: Sequence[Problem],
+    previous: Mapping[str, Any],
+    *,
+    generation: int,
+    now: str,
+    selected: bool | None = None,
+    warnings: Sequence[Problem] = (),
 ) -> dict[str, Any]:
     """Status of an Attribute, Segment, Feature, Group or Schema (or of a Datafile that could
-    not be read, which has no build to report)."""
+    not be read, which has no build to report). `selected` (Features only): whether some
+    Datafile selects it; False adds `Published=False` (reason `NotSelected`), which does not
+    make the Feature unhealthy: it may be waiting for its Datafile. `warnings` (e.g. variation
+    weights that do not add up to 100) add `Warning=True` and stay Ready too."""
     if problems:
         wanted = [
             *stalled("InvalidDefinition", describe(problems)),
             Condition("Valid", False, "InvalidDefinition", describe(problems)),
         ]
     else:
-        wanted = [*ready("Valid"), Condition("Valid", True, "Valid")]
+        wanted = [
+            *ready("Valid", NOT_SELECTED if selected is False else ""),
+            Condition("Valid", True, "Valid"),
+        ]
+        if warnings:
+            wanted.append(Condition("Warning", True, "SuspiciousDefinition", describe(warnings)))
+        if selected is not None:
+            wanted.append(
+                Condition("Published", True, "Selected")
+                if selected
+                else Condition("Published", False, "NotSelected", NOT_SELECTED)
+            )
     return {
         "observedGeneration": generation,
         "conditions": render_conditions(
@@ -117,15 +147,22 @@ def datafile_status(
     else:
         assert plan.record is not None and plan.content is not None
         failed = [result for result in outcome.outputs if not result.ok]
-        if failed:
+        refused = [result for result in failed if result.refusal]
+        if refused:
+            # Retrying cannot help: someone must change the Datafile, a grant or the policy.
+            message = "; ".join(f"{r.type} {r.target}: {r.message}" for r in refused)
+            wanted = stalled(refused[0].refusal, message)
+        elif failed:
             message = "; ".join(f"{r.type} {r.target}: {r.message}" for r in failed) + "; retrying"
             wanted = reconciling("OutputBehind", message)
         else:
             wanted = ready("Published", f"revision {plan.record.revision} is served")
         wanted.append(Condition("Valid", True, "Valid"))
-        if status.get("digest") != f"sha256:{plan.record.digest}" and not failed:
+        # Refused outputs are never written: the others say what is served.
+        behind = [result for result in failed if not result.refusal]
+        if status.get("digest") != f"sha256:{plan.record.digest}" and not behind:
             status["publishedAt"] = now
-        if not failed:
+        if not behind:
             status.update(
                 revision=str(plan.record.revision),
                 digest=f"sha256:{plan.record.digest}",
@@ -144,7 +181,7 @@ def datafile_status(
                 Condition(
                     condition_type,
                     not bad,
-                    "Failed" if bad else "Published",
+                    (bad[0].refusal or "Failed") if bad else "Published",
                     "; ".join(f"{r.target}: {r.message}" for r in bad),
                 )
             )

@@ -31,13 +31,14 @@ class StatusWriter:
         self, obj: Mapping[str, Any], status: dict[str, Any], outcome: DatafileOutcome | None
     ) -> None:
         metadata = obj["metadata"]
-        if _without_times(obj.get("status") or {}) != _without_times(status):
+        previous = obj.get("status") or {}
+        if _without_times(previous) != _without_times(status):
             resource = RESOURCES[obj["kind"]]
             try:
                 await self.client.patch(
                     resource.Status,
                     metadata["name"],
-                    {"status": status},
+                    {"status": status_patch(previous, status)},
                     namespace=metadata["namespace"],
                     patch_type=PatchType.MERGE,
                 )
@@ -97,6 +98,14 @@ class StatusWriter:
             await self.client.create(event)
         except ApiError as error:  # events are best effort, never a reason to fail
             logger.warning("could not post event on %s: %s", metadata["name"], error)
+
+
+def status_patch(previous: Mapping[str, Any], status: Mapping[str, Any]) -> dict[str, Any]:
+    """A merge patch that makes the stored status exactly `status`: keys it no longer has are
+    set to null (removed); lists (conditions, outputs) are replaced whole by a merge patch."""
+    patch: dict[str, Any] = {key: None for key in previous if key not in status}
+    patch.update(status)
+    return patch
 
 
 def _without_times(status: Mapping[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,8 @@ def config_map_output() -> Node:
                 max_length=253,
             ),
             "namespaces": array(
-                "Other namespaces that get a copy (apps can only mount ConfigMaps of their own).",
+                "Other namespaces that get a copy (apps can only mount ConfigMaps of their own); "
+                "each must consent with a DatafileGrant, unless an admin allows all copies.",
                 string("A namespace name.", pattern=DNS_LABEL_PATTERN, max_length=63),
                 max_items=100,
                 list_type="set",
@@ -74,19 +75,21 @@ def object_store_output() -> Node:
         {
             "url": string(
                 "Where to write: `s3://bucket/prefix`, `gs://bucket/prefix`, "
-                "`az://container/prefix` or `file:///path`.",
+                "`az://container/prefix`, or `file:///path` where an admin allows it.",
                 min_length=1,
                 max_length=2048,
             ),
             "endpoint": string(
-                "Endpoint of an S3-compatible server (http or https URL); empty for the "
-                "provider's default.",
+                "Endpoint of an S3-compatible server (http or https URL), only one an admin "
+                "allowed; empty for the provider's default.",
                 pattern=r"^https?://[^\s]+$",
                 max_length=2048,
             ),
             "region": string("Region of the bucket, when the provider needs one.", max_length=63),
             "credentialsSecret": obj(
-                "Secret in this namespace with the credentials of the object store.",
+                "Secret in this namespace with the credentials of the object store. Without it "
+                "the operator's own identity is used, only under URL prefixes an admin allowed "
+                "for this namespace.",
                 {
                     "name": string(
                         "Name of the Secret.",

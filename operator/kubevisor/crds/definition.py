@@ -9,6 +9,11 @@ READY_COLUMN = '.status.conditions[?(@.type=="Ready")].status'
 
 
 def printer_columns(info: KindInfo) -> list[Node]:
+    if info.kind == "DatafileGrant":
+        return [
+            {"name": "From", "type": "string", "jsonPath": ".spec.from[*].namespace"},
+            {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+        ]
     if info.kind == "Datafile":
         columns: list[Node] = [
             {"name": "Target", "type": "string", "jsonPath": ".spec.target"},

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kubevisor.crds.attribute import attribute_spec
 from kubevisor.crds.datafile import datafile_spec
 from kubevisor.crds.feature import feature_spec
+from kubevisor.crds.grant import grant_spec
 from kubevisor.crds.group import group_spec
 from kubevisor.crds.openapi import Node
 from kubevisor.crds.schema import schema_spec
@@ -81,5 +82,13 @@ KINDS: tuple[KindInfo, ...] = (
         "A Featurevisor datafile: one target built for one environment, and where it is published.",
         datafile_spec,
         datafile_status,
+    ),
+    KindInfo(
+        "DatafileGrant",
+        "datafilegrants",
+        "fvdg",
+        "Consent of this namespace to receive ConfigMap copies from Datafiles of other namespaces.",
+        grant_spec,
+        lambda: definition_status("grant"),
     ),
 )

@@ -273,13 +273,26 @@ def _policy(
     }
 
 
-def _binding(name: str) -> Node:
+def _binding(name: str, action: str = "Deny") -> Node:
     return {
         "apiVersion": POLICY_API,
         "kind": "ValidatingAdmissionPolicyBinding",
         "metadata": {"name": name, "labels": {"app.kubernetes.io/name": "kubevisor"}},
-        "spec": {"policyName": name, "validationActions": ["Deny"]},
+        "spec": {"policyName": name, "validationActions": [action]},
     }
+
+
+# Upstream builds features whose variation weights do not add up to 100, so kubevisor does too
+# (same bytes); this policy's binding only warns (kubectl prints it), it never rejects.
+VARIATION_WEIGHTS = "object.spec.variations.map(v, double(v.weight)).sum()"
+FEATURE_WARNINGS: list[Check] = [
+    Check(
+        "!has(object.spec.variations) || size(object.spec.variations) == 0 || "
+        f"({VARIATION_WEIGHTS} > 99.999999 && {VARIATION_WEIGHTS} < 100.000001)",
+        "spec.variations: the weights do not add up to 100; Featurevisor builds it anyway, but "
+        "the variations will not get the shares the weights suggest",
+    ),
+]
 
 
 def policy_objects() -> list[Node]:
@@ -297,4 +310,6 @@ def policy_objects() -> list[Node]:
         _binding(datafile),
         _policy(nesting, [info.plural for info in KINDS], [], NESTING_CHECKS),
         _binding(nesting),
+        _policy(f"warnings.{feature}", ["features"], [], FEATURE_WARNINGS),
+        _binding(f"warnings.{feature}", "Warn"),
     ]

@@ -7,6 +7,11 @@ and sha256 digest as annotations, so `kubectl get cm -o yaml` tells what is bein
 `publish_configmap` reads the ConfigMap first and writes nothing when it already holds the
 rendered content, labels and owner: restarts and repeated reconciles cause no writes, without
 the caller having to remember what it published.
+
+Ownership: a ConfigMap is ours to write or delete only if it carries the labels naming this
+Datafile (namespace and name). One that does not exist is created (never applied over a
+ConfigMap that appeared meanwhile); one that exists without our labels, or with another
+Datafile's, is left alone and the Datafile is Stalled with a message naming the owner.
 """
 
 from __future__ import annotations
@@ -24,17 +29,23 @@ from lightkube import ApiError, AsyncClient
 from lightkube.resources.core_v1 import ConfigMap
 from lightkube.types import PatchType
 
+from kubevisor.core.outputs import DatafileOutputs
 from kubevisor.sinks.payload import Payload
+from kubevisor.sinks.policy import Refusal
 from kubevisor.sinks.results import Outcome, PublishResult
 
 FIELD_MANAGER = "kubevisor"
 ANNOTATION_REVISION = "kubevisor.io/revision"
 ANNOTATION_DIGEST = "kubevisor.io/digest"
+ANNOTATION_DATAFILE_UID = "kubevisor.io/datafile-uid"
 LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
 MANAGED_BY = "kubevisor"
 LABEL_DATAFILE = "kubevisor.io/datafile"
 LABEL_DATAFILE_NAMESPACE = "kubevisor.io/datafile-namespace"
 """Copies in other namespaces cannot have an ownerReference: these labels find them."""
+
+RESERVED_NAMES = frozenset({"kubevisor-state"})
+"""ConfigMaps of the operator itself: no Datafile may publish there."""
 
 DATAFILE_API_VERSION = "kubevisor.io/v1alpha1"
 DATAFILE_KIND = "Datafile"
@@ -126,28 +137,65 @@ def gzip_deterministic(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=6, mtime=0)
 
 
-def configmap_targets(datafile: Mapping[str, Any]) -> list[ConfigMapTarget]:
-    """The ConfigMap outputs a Datafile resource (as the API returns it) asks for.
-
-    One in the Datafile's namespace, with an ownerReference (every Datafile has it, with or
-    without `spec.configMap`), then one copy per extra namespace in `spec.configMap.namespaces`.
-    The name defaults to the Datafile's, the key to `datafile.json`; the Datafile's labels are
-    carried over.
-    """
-    metadata = datafile.get("metadata") or {}
-    spec = (datafile.get("spec") or {}).get("configMap") or {}
-    ref = DatafileRef(metadata["name"], metadata["namespace"], metadata.get("uid"))
-    namespaces = dict.fromkeys([ref.namespace, *spec.get("namespaces", [])])
+def configmap_targets(outputs: DatafileOutputs) -> list[ConfigMapTarget]:
+    """The ConfigMap outputs of a Datafile: one in its namespace, with an ownerReference
+    (every Datafile has it, with or without `spec.configMap`), then one copy per namespace of
+    `spec.configMap.namespaces`. The Datafile's labels are carried over."""
+    ref = DatafileRef(outputs.name, outputs.namespace, outputs.uid)
+    namespaces = dict.fromkeys([ref.namespace, *outputs.config_map.namespaces])
     return [
         ConfigMapTarget(
-            name=spec.get("name") or ref.name,
+            name=outputs.config_map_name,
             namespace=namespace,
             datafile=ref,
-            key=spec.get("key") or DATA_KEY,
-            labels=dict(metadata.get("labels") or {}),
+            key=outputs.config_map.key,
+            labels=dict(outputs.labels),
         )
         for namespace in namespaces
     ]
+
+
+def ownership_labels(datafile: DatafileRef) -> dict[str, str]:
+    """The labels that make a ConfigMap the output of `datafile`."""
+    return {
+        LABEL_MANAGED_BY: MANAGED_BY,
+        LABEL_DATAFILE: datafile_label_value(datafile.name),
+        LABEL_DATAFILE_NAMESPACE: datafile.namespace,
+    }
+
+
+def ownership_conflict(
+    existing: Mapping[str, Any] | None, target: ConfigMapTarget
+) -> Refusal | None:
+    """None when `target.datafile` may write the ConfigMap: it does not exist yet, or it is
+    labelled as this Datafile's output. Otherwise why not, naming the owner and the fix."""
+    fix = "choose another spec.configMap.name"
+    if target.name in RESERVED_NAMES:
+        return Refusal(
+            "OutputConflict",
+            f"spec.configMap.name: {target.display} is reserved for the operator's own state; "
+            f"{fix}",
+        )
+    if existing is None:
+        return None
+    labels = (existing.get("metadata") or {}).get("labels") or {}
+    if all(labels.get(k) == v for k, v in ownership_labels(target.datafile).items()):
+        return None
+    if labels.get(LABEL_MANAGED_BY) == MANAGED_BY and labels.get(LABEL_DATAFILE):
+        owner = (
+            f"the output of Datafile {labels.get(LABEL_DATAFILE_NAMESPACE, '?')}/"
+            f"{labels[LABEL_DATAFILE]}"
+        )
+    else:
+        manager = labels.get(LABEL_MANAGED_BY)
+        owner = "not created by kubevisor for this Datafile" + (
+            f" (managed by {manager})" if manager else ""
+        )
+    return Refusal(
+        "OutputConflict",
+        f"{target.display} already exists and is {owner}; it is left unchanged: {fix}, or "
+        "delete that ConfigMap if nothing else needs it",
+    )
 
 
 def render_configmap(
@@ -170,21 +218,15 @@ def render_configmap(
         data = {"binaryData": {gz_key: base64.b64encode(packed).decode("ascii")}}
 
     labels = {k: v for k, v in target.labels.items() if not is_tracking_label(k)}
-    labels.update(
-        {
-            LABEL_MANAGED_BY: MANAGED_BY,
-            LABEL_DATAFILE: datafile_label_value(target.datafile.name),
-            LABEL_DATAFILE_NAMESPACE: target.datafile.namespace,
-        }
-    )
+    labels.update(ownership_labels(target.datafile))
+    annotations = {ANNOTATION_DIGEST: payload.digest, ANNOTATION_REVISION: payload.revision}
+    if target.datafile.uid is not None:
+        annotations[ANNOTATION_DATAFILE_UID] = target.datafile.uid
     metadata: dict[str, Any] = {
         "name": target.name,
         "namespace": target.namespace,
         "labels": dict(sorted(labels.items())),
-        "annotations": {
-            ANNOTATION_DIGEST: payload.digest,
-            ANNOTATION_REVISION: payload.revision,
-        },
+        "annotations": dict(sorted(annotations.items())),
     }
     owner = target.datafile
     # ownerReferences across namespaces are invalid: copies elsewhere are deleted explicitly.
@@ -235,24 +277,32 @@ def _same_owner(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
 async def publish_configmap(
     client: AsyncClient, target: ConfigMapTarget, payload: Payload
 ) -> PublishResult:
-    """Render and server-side apply one ConfigMap (field manager `kubevisor`, forced).
+    """Create, or server-side apply (field manager `kubevisor`, forced), one ConfigMap.
 
-    Reads the ConfigMap first and skips the write when it is current. Never raises for API or
-    network errors: they come back as a FAILED result.
+    Reads the ConfigMap first: skips the write when it is current, and refuses (FAILED, not
+    retryable, reason `OutputConflict`) when it is not this Datafile's output. Never raises for
+    API or network errors: they come back as a FAILED result.
     """
     rendered = render_configmap(target, payload)
     if isinstance(rendered, ConfigMapTooLarge):
         return PublishResult(target.display, Outcome.FAILED, rendered.message, retryable=False)
     try:
         existing = await _get(client, target.name, target.namespace)
+        conflict = ownership_conflict(existing, target)
+        if conflict is not None:
+            return refused(target.display, conflict)
         if existing is not None and is_current(existing, rendered):
             return PublishResult(
                 target.display, Outcome.UNCHANGED, f"already at revision {payload.revision}"
             )
-        # force: take over fields another manager (kubectl, a previous owner) holds.
-        applied = await client.apply(
-            cast(ConfigMap, ConfigMap.from_dict(rendered)), field_manager=FIELD_MANAGER, force=True
-        )
+        body = cast(ConfigMap, ConfigMap.from_dict(rendered))
+        if existing is None:
+            # Create, not apply: if someone else's ConfigMap appeared since the read, this fails
+            # (409, retried, then refused as a conflict) instead of taking it over.
+            applied = await client.create(body, field_manager=FIELD_MANAGER)
+        else:
+            # Ours (checked above): force takes back fields a hand edit (kubectl) holds.
+            applied = await client.apply(body, field_manager=FIELD_MANAGER, force=True)
         await _remove_stale_copy(client, target, rendered, applied.to_dict())
     except (ApiError, httpx2.HTTPError) as error:
         return _failure(target.display, error)
@@ -271,13 +321,7 @@ async def delete_configmap(client: AsyncClient, target: ConfigMapTarget) -> Publ
         existing = await _get(client, target.name, target.namespace)
         if existing is None:
             return PublishResult(target.display, Outcome.UNCHANGED, "already absent")
-        labels = (existing.get("metadata") or {}).get("labels") or {}
-        ours = {
-            LABEL_MANAGED_BY: MANAGED_BY,
-            LABEL_DATAFILE: datafile_label_value(target.datafile.name),
-            LABEL_DATAFILE_NAMESPACE: target.datafile.namespace,
-        }
-        if any(labels.get(k) != v for k, v in ours.items()):
+        if target.name in RESERVED_NAMES or ownership_conflict(existing, target) is not None:
             # Not our output (we never published there): nothing of ours to delete. Not a
             # failure, or a Datafile finalizer waiting for its outputs would never be released.
             return PublishResult(
@@ -328,6 +372,13 @@ async def _get(client: AsyncClient, name: str, namespace: str) -> dict[str, Any]
         raise
     result: dict[str, Any] = found.to_dict()
     return result
+
+
+def refused(output: str, refusal: Refusal) -> PublishResult:
+    """An output the policy or ownership forbids: not retried until something changes."""
+    return PublishResult(
+        output, Outcome.FAILED, refusal.message, retryable=False, reason=refusal.reason
+    )
 
 
 def _failure(output: str, error: ApiError | httpx2.HTTPError) -> PublishResult:

@@ -32,6 +32,7 @@ server (SeaweedFS) and local files; gs:// and az:// are built the same way but n
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -87,6 +88,23 @@ _CREDENTIAL_KEYS: dict[str, dict[str, str]] = {
     "file": {},
 }
 _KEY_PREFIX = {"s3": "AWS_", "gs": "GOOGLE_", "az": "AZURE_", "file": None}
+LOCATION_KEYS = frozenset(
+    {
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "GOOGLE_BASE_URL",
+        "AZURE_STORAGE_ENDPOINT",
+        "AZURE_STORAGE_USE_EMULATOR",
+    }
+)
+"""Keys that say where the store is, not who is asking: an admin's environment may set them
+for every Datafile, also those whose credentials come from a Secret."""
+
+
+def location_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """The admin's location settings of `environ`, without any credential."""
+    return {key: value for key, value in environ.items() if key in LOCATION_KEYS}
+
 
 # Fail within seconds when the endpoint is down: the controller retries with its own backoff,
 # and a publish that hangs for minutes (the library's default) would hold up the other outputs.
@@ -297,16 +315,37 @@ async def _holds(store: ObjectStore, key: str, content: bytes) -> bool:
 
 
 def _failure(output: str, error: Exception) -> PublishResult:
-    detail = _first_line(error)
+    """A FAILED result that says what kind of failure, with the HTTP status and the store's
+    error code when known, never the response body or the request (they may echo
+    credentials or content an attacker's endpoint chose)."""
+    detail = error_summary(error)
     if isinstance(error, PermissionDeniedError | UnauthenticatedError):
-        message = f"access denied: {detail}; check the credentials Secret and the bucket policy"
+        message = f"access denied ({detail}); check the credentials Secret and the bucket policy"
     elif isinstance(error, FileNotFoundError):
-        message = f"not found (does the bucket exist?): {detail}"
+        message = f"not found ({detail}); does the bucket exist?"
     elif any(mark in str(error) for mark in ("kind: Connect", "kind: Timeout", "error sending")):
-        message = f"endpoint unreachable: {detail}"
+        message = f"endpoint unreachable ({detail})"
     else:
-        message = f"object store error: {detail}"
+        message = f"object store error ({detail})"
     return PublishResult(output, Outcome.FAILED, message)
+
+
+_HTTP_STATUS = re.compile(r"\b([1-5]\d\d) [A-Z][A-Za-z ]+\b")
+_ERROR_CODE = re.compile(r"<Code>([A-Za-z0-9.]{1,64})</Code>")
+
+
+def error_summary(error: Exception) -> str:
+    """The error's type, plus `HTTP <status>` and the store's error code when the text has
+    them: nothing else of the library's message, which may quote a response body."""
+    text = str(error)
+    parts = [type(error).__name__]
+    status = _HTTP_STATUS.search(text)
+    if status:
+        parts.append(f"HTTP {status.group(1)}")
+    code = _ERROR_CODE.search(text)
+    if code:
+        parts.append(code.group(1))
+    return ", ".join(parts)
 
 
 def _first_line(error: Exception) -> str:

@@ -23,6 +23,8 @@ class PublishResult:
     retryable: bool = True
     """For FAILED: False when retrying with the same inputs cannot succeed (the Datafile is
     Stalled, e.g. too large for a ConfigMap); True for outages worth a retry with backoff."""
+    reason: str = ""
+    """For FAILED outputs refused on purpose (ownership, policy): the condition reason."""
 
     @property
     def ok(self) -> bool:

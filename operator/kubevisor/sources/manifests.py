@@ -31,6 +31,12 @@ from kubevisor.core.keyorder import (
 )
 from kubevisor.core.limits import nesting_problems
 from kubevisor.core.ordering import in_listing_order
+from kubevisor.core.outputs import (
+    DEFAULT_DATA_KEY,
+    ConfigMapOutput,
+    DatafileOutputs,
+    ObjectStoreOutput,
+)
 from kubevisor.sources.errors import SourceError, too_deep
 from kubevisor.sources.kubectl_yaml import Document, KubectlYAMLError, iter_documents
 from kubevisor.sources.text_file import read_text
@@ -58,6 +64,7 @@ DATAFILE_FIELDS = ("target", "environment", *TARGET_SELECTORS, *BUILD_SETTINGS, 
 
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DATA_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,8 @@ class DatafileResource:
     default_bucket_by: str
     stringify: bool
     pretty: bool
-    outputs: dict[str, JSON]
-    """`configMap` and/or `objectStore`, as written."""
+    outputs: DatafileOutputs
+    """Where to publish, typed: the only reading of `configMap` and `objectStore`."""
     origin: str
 
 
@@ -207,6 +214,8 @@ class _Object:
     spec: dict[str, JSON]
     """The spec without `key`, in its original key order."""
     place: _Place
+    uid: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def origin(self) -> str:
@@ -317,7 +326,24 @@ class _Reader:
                 return
             body = {field_name: item for field_name, item in spec.items() if field_name != "key"}
         ordered = apply_key_order(sort_like_apiserver(body), hint or {})
-        self.objects.append(_Object(kind, name, namespace, key, ordered, place))
+        uid = metadata.get("uid")
+        labels = metadata.get("labels")
+        self.objects.append(
+            _Object(
+                kind,
+                name,
+                namespace,
+                key,
+                ordered,
+                place,
+                uid=uid if isinstance(uid, str) else None,
+                labels=(
+                    {k: v for k, v in labels.items() if isinstance(v, str)}
+                    if isinstance(labels, dict)
+                    else {}
+                ),
+            )
+        )
 
 
 def _annotation(metadata: dict[str, JSON], name: str) -> str | None:
@@ -376,6 +402,14 @@ def load_objects(
     for position, value in enumerate(objects):
         reader.read_object(dict(value), _Place(source, position))
     return assemble(reader.objects, reader.problems)
+
+
+def read_datafile(obj: Mapping[str, JSON]) -> DatafileResource | None:
+    """One Datafile object as the API returns it (e.g. one being deleted), read like
+    `load_objects` reads it; None when it cannot be read."""
+    for contents in load_objects([obj]).namespaces.values():
+        return contents.datafiles[0] if contents.datafiles else None
+    return None
 
 
 def assemble(objects: list[_Object], problems: list[Problem]) -> ManifestSet:
@@ -535,10 +569,8 @@ def _datafile(obj: _Object, problems: list[Problem]) -> DatafileResource | None:
                     obj, f"spec.{name}", f"must be a {'boolean' if wanted is bool else 'string'}"
                 )
             )
-    for name in OUTPUTS:
-        if name in spec and not isinstance(spec[name], dict):
-            problems.append(_datafile_problem(obj, f"spec.{name}", "must be a mapping"))
-    if len(problems) > count:
+    outputs = _outputs(obj, problems)
+    if len(problems) > count or outputs is None:
         return None
     assert isinstance(target, str)
     return DatafileResource(
@@ -550,8 +582,94 @@ def _datafile(obj: _Object, problems: list[Problem]) -> DatafileResource | None:
         default_bucket_by=str(settings["defaultBucketBy"]),
         stringify=bool(settings["stringify"]),
         pretty=bool(settings["pretty"]),
-        outputs={name: spec[name] for name in OUTPUTS if name in spec},
+        outputs=outputs,
         origin=obj.origin,
+    )
+
+
+def _outputs(obj: _Object, problems: list[Problem]) -> DatafileOutputs | None:
+    """`spec.configMap` and `spec.objectStore`, checked field by field (None after a problem)."""
+    count = len(problems)
+    config_map = _config_map(obj, problems)
+    object_store = _object_store(obj, problems)
+    if len(problems) > count or config_map is None:
+        return None
+    return DatafileOutputs(
+        name=obj.name,
+        namespace=obj.namespace,
+        uid=obj.uid,
+        labels=dict(obj.labels),
+        config_map=config_map,
+        object_store=object_store,
+    )
+
+
+def _string_field(
+    obj: _Object,
+    problems: list[Problem],
+    section: dict[str, JSON],
+    path: str,
+    name: str,
+    pattern: re.Pattern[str] | None = None,
+) -> str | None:
+    value = section.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or (pattern and not pattern.match(value)):
+        what = "a non-empty string" if pattern is None else "a valid name"
+        problems.append(_datafile_problem(obj, f"{path}.{name}", f"must be {what}"))
+        return None
+    return value
+
+
+def _config_map(obj: _Object, problems: list[Problem]) -> ConfigMapOutput | None:
+    section = obj.spec.get("configMap", {})
+    path = "spec.configMap"
+    if not isinstance(section, dict):
+        problems.append(_datafile_problem(obj, path, "must be a mapping"))
+        return None
+    name = _string_field(obj, problems, section, path, "name", _DNS_SUBDOMAIN)
+    key = _string_field(obj, problems, section, path, "key", _DATA_KEY)
+    namespaces = section.get("namespaces", [])
+    if not isinstance(namespaces, list) or not all(
+        isinstance(item, str) and _DNS_LABEL.match(item) for item in namespaces
+    ):
+        problems.append(
+            _datafile_problem(obj, f"{path}.namespaces", "must be a list of namespace names")
+        )
+        return None
+    copies = tuple(item for item in dict.fromkeys(namespaces) if item != obj.namespace)
+    return ConfigMapOutput(name=name, key=key or DEFAULT_DATA_KEY, namespaces=copies)
+
+
+def _object_store(obj: _Object, problems: list[Problem]) -> ObjectStoreOutput | None:
+    if "objectStore" not in obj.spec:
+        return None
+    section = obj.spec["objectStore"]
+    path = "spec.objectStore"
+    if not isinstance(section, dict):
+        problems.append(_datafile_problem(obj, path, "must be a mapping"))
+        return None
+    url = _string_field(obj, problems, section, path, "url")
+    if url is None and "url" not in section:
+        problems.append(_datafile_problem(obj, f"{path}.url", "is required"))
+    secret = section.get("credentialsSecret")
+    secret_name = None
+    if secret is not None:
+        if isinstance(secret, dict):
+            secret_name = _string_field(
+                obj, problems, secret, f"{path}.credentialsSecret", "name", _DNS_SUBDOMAIN
+            )
+        else:
+            problems.append(
+                _datafile_problem(obj, f"{path}.credentialsSecret", "must be a mapping")
+            )
+    endpoint = _string_field(obj, problems, section, path, "endpoint")
+    region = _string_field(obj, problems, section, path, "region")
+    if url is None:
+        return None
+    return ObjectStoreOutput(
+        url=url, endpoint=endpoint, region=region, credentials_secret=secret_name
     )
 
 

@@ -119,6 +119,10 @@ class OperatorProcess:
             "KUBEVISOR_DEBOUNCE_SECONDS": str(debounce_seconds),
             "KUBEVISOR_MAX_DELAY_SECONDS": str(max_delay_seconds),
             "POD_NAME": name,
+            # What these tests are about is not tenancy (tests/integration/security is): the
+            # admin allows the test S3 server's endpoint and copies into other namespaces.
+            "KUBEVISOR_OBJECT_STORE_ALLOWED_ENDPOINTS": cluster.s3_endpoint,
+            "KUBEVISOR_ALLOW_CROSS_NAMESPACE_COPIES": "true",
             **(extra_env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

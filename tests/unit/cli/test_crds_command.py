@@ -14,7 +14,7 @@ def test_prints_every_crd_and_policy_as_one_stream(capsys: pytest.CaptureFixture
     assert main(["crds"]) == 0
     documents = [doc for doc in yaml.safe_load_all(capsys.readouterr().out) if doc]
     kinds = [doc["kind"] for doc in documents]
-    assert kinds.count("CustomResourceDefinition") == 6
+    assert kinds.count("CustomResourceDefinition") == 7  # six kinds and DatafileGrant
     assert kinds.count("ValidatingAdmissionPolicy") == kinds.count(
         "ValidatingAdmissionPolicyBinding"
     )

@@ -80,3 +80,36 @@ def test_duplicate_keys_are_placed_on_both_objects(shop: list[dict[str, Any]]) -
     plan = plan_namespace("shop", [*shop, copy_of_checkout], SavedState())
     assert ("Feature", "checkout") in plan.problems
     assert ("Feature", "checkout-copy") in plan.problems
+
+
+def test_a_datafile_named_like_another_ones_target_does_not_hold_it_back(
+    shop: list[dict[str, Any]],
+) -> None:
+    broken = {
+        "apiVersion": "kubevisor.io/v1alpha1",
+        "kind": "Datafile",
+        "metadata": {"name": "all", "namespace": "shop", "uid": "uid-all", "generation": 1},
+        "spec": {
+            "target": "other",
+            "environment": "production",
+            "description": "named like the target of production-all",
+            "tag": "all",
+            "bogus": 1,
+        },
+    }
+    plan = plan_namespace("shop", [*shop, broken], SavedState())
+    assert [p.path for p in plan.problems[("Datafile", "all")]] == ["spec.bogus"]
+    datafiles = by_name(plan)
+    assert datafiles["production-all"].held_by == []
+    assert datafiles["production-all"].content is not None
+
+
+def test_features_no_datafile_selects_are_listed(shop: list[dict[str, Any]]) -> None:
+    assert plan_namespace("shop", shop, SavedState()).unselected == set()
+    lonely = json.loads(json.dumps(find(shop, "Feature", "checkout")))
+    lonely["metadata"]["name"] = "lonely"
+    lonely["metadata"]["uid"] = "uid-lonely"
+    lonely["spec"]["key"] = "lonely"
+    lonely["spec"]["tags"] = ["nowhere"]
+    plan = plan_namespace("shop", [*shop, lonely], SavedState())
+    assert plan.unselected == {"lonely"}

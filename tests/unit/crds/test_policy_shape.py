@@ -5,8 +5,11 @@ from __future__ import annotations
 from kubevisor.crds import GROUP, KINDS, VERSION, policy_objects
 from kubevisor.crds.policy import is_one_of
 
+WARNING_POLICIES = {f"warnings.features.{GROUP}"}
+"""Policies whose binding only warns: upstream builds what they flag."""
 
-def test_each_policy_has_a_binding_that_denies() -> None:
+
+def test_each_policy_has_a_binding_that_denies_or_only_warns() -> None:
     objects = policy_objects()
     policies = {
         o["metadata"]["name"]: o for o in objects if o["kind"] == "ValidatingAdmissionPolicy"
@@ -17,10 +20,12 @@ def test_each_policy_has_a_binding_that_denies() -> None:
         f"datafiles.{GROUP}",
         f"segments.{GROUP}",
         f"nesting.{GROUP}",
+        *WARNING_POLICIES,
     }
     assert {b["spec"]["policyName"] for b in bindings} == set(policies)
     for binding in bindings:
-        assert binding["spec"]["validationActions"] == ["Deny"]
+        warns = binding["spec"]["policyName"] in WARNING_POLICIES
+        assert binding["spec"]["validationActions"] == (["Warn"] if warns else ["Deny"])
     for name, policy in policies.items():
         (rule,) = policy["spec"]["matchConstraints"]["resourceRules"]
         assert rule["apiGroups"] == [GROUP]
@@ -28,7 +33,7 @@ def test_each_policy_has_a_binding_that_denies() -> None:
         if name == f"nesting.{GROUP}":  # the nesting limit holds for every kind
             assert rule["resources"] == [info.plural for info in KINDS]
         else:
-            assert rule["resources"] == [name.split(".")[0]]
+            assert rule["resources"] == [name.removeprefix("warnings.").split(".")[0]]
 
 
 def test_every_validation_message_names_a_spec_field() -> None:

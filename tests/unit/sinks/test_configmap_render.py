@@ -6,7 +6,9 @@ import gzip
 from typing import Any
 
 import pytest
+from kubevisor.core.outputs import ConfigMapOutput, DatafileOutputs
 from kubevisor.sinks.configmap import (
+    ANNOTATION_DATAFILE_UID,
     ANNOTATION_DIGEST,
     ANNOTATION_REVISION,
     CONFIGMAP_LIMIT_BYTES,
@@ -40,6 +42,7 @@ def test_small_datafile_is_stored_as_text_with_revision_and_digest() -> None:
     assert rendered["data"] == {"datafile.json": made.content.decode()}
     assert "binaryData" not in rendered
     assert rendered["metadata"]["annotations"] == {
+        ANNOTATION_DATAFILE_UID: OWNER.uid,
         ANNOTATION_DIGEST: made.digest,
         ANNOTATION_REVISION: "7",
     }
@@ -178,22 +181,14 @@ def test_not_current_when_one_of_our_fields_differs(change: Any) -> None:
 
 
 def test_targets_follow_the_datafile_spec() -> None:
-    datafile = {
-        "metadata": {
-            "name": "all-production",
-            "namespace": "shop",
-            "uid": "u-1",
-            "labels": {"team": "checkout"},
-        },
-        "spec": {
-            "configMap": {
-                "name": "flags",
-                "key": "flags.json",
-                "namespaces": ["web", "shop", "mobile"],
-            }
-        },
-    }
-    targets = configmap_targets(datafile)
+    outputs = DatafileOutputs(
+        name="all-production",
+        namespace="shop",
+        uid="u-1",
+        labels={"team": "checkout"},
+        config_map=ConfigMapOutput(name="flags", key="flags.json", namespaces=("web", "mobile")),
+    )
+    targets = configmap_targets(outputs)
     assert [(t.namespace, t.name, t.key) for t in targets] == [
         ("shop", "flags", "flags.json"),
         ("web", "flags", "flags.json"),
@@ -204,9 +199,5 @@ def test_targets_follow_the_datafile_spec() -> None:
 
 
 def test_targets_default_to_the_datafile_name_and_key() -> None:
-    datafile = {"metadata": {"name": "all", "namespace": "shop"}, "spec": {"configMap": {}}}
-    (only,) = configmap_targets(datafile)
+    (only,) = configmap_targets(DatafileOutputs(name="all", namespace="shop"))
     assert (only.namespace, only.name, only.key) == ("shop", "all", "datafile.json")
-    # without spec.configMap too: every Datafile gets its ConfigMap
-    (default,) = configmap_targets({"metadata": {"name": "all", "namespace": "shop"}, "spec": {}})
-    assert (default.namespace, default.name, default.key) == ("shop", "all", "datafile.json")

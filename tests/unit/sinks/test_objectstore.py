@@ -150,7 +150,7 @@ def test_unreachable_endpoint_is_a_clean_result() -> None:
     location = opened("s3://flags/shop", {**S3_KEYS, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
     result = asyncio.run(publish_object(location, payload("1"), target="all", environment=None))
     assert result.outcome is Outcome.FAILED
-    assert result.message.startswith("endpoint unreachable: ")
+    assert result.message.startswith("endpoint unreachable (")
     assert result.retryable
     assert result.output == "s3://flags/shop/featurevisor-all.json"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from kubevisor.core.definitions import Kind
 from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION as KEY_ORDER
+from kubevisor.core.outputs import ConfigMapOutput, DatafileOutputs
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.manifests import load_manifests, load_objects
 
@@ -192,7 +193,11 @@ def test_datafiles_give_environments_targets_and_build_settings(tmp_path: Path) 
     assert list(definitions.targets) == ["all", "web"]
     web = next(d for d in namespace.datafiles if d.name == "prod-web")
     assert (web.target, web.environment, web.default_bucket_by) == ("web", "production", "deviceId")
-    assert web.outputs == {"configMap": {"key": "datafile.json", "name": "flags"}}
+    assert web.outputs == DatafileOutputs(
+        name="prod-web",
+        namespace="default",
+        config_map=ConfigMapOutput(name="flags", key="datafile.json"),
+    )
     scoped = result.definitions_for(web)
     assert scoped.targets == {"web": {"description": "d", "tag": "web"}}
     assert (scoped.config.stringify, scoped.config.pretty_datafile) == (False, True)
