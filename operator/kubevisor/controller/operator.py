@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ import kopf
 from aiohttp import web
 from lightkube import AsyncClient
 
+from kubevisor.controller.compiler import RECURSION_LIMIT, CompilePool
 from kubevisor.controller.handlers import register
 from kubevisor.controller.leader import LeaderElector
 from kubevisor.controller.metrics import Metrics, make_app
@@ -48,14 +50,24 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
 
 
 async def run(settings: OperatorSettings) -> None:
+    # The API server accepts objects nested 10,000 levels deep; Kopf parses every watch event
+    # with `json.loads`, which counts its nesting against the recursion limit. With the
+    # default limit (1,000) one deep object kills the watch of its kind for every namespace.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     client = AsyncClient(field_manager="kubevisor")
     metrics = Metrics()
+    compiler = CompilePool(
+        workers=settings.concurrency,
+        timeout=settings.compile_timeout_seconds,
+        memory_mib=settings.compile_memory_mib,
+    )
     reconciler = Reconciler(
         settings=settings,
         metrics=metrics,
         state_store=StateStore(client),
         publisher=Publisher(client, metrics),
         writer=StatusWriter(client),
+        compiler=compiler,
     )
     leader = LeaderElector(
         client,
@@ -120,5 +132,6 @@ async def run(settings: OperatorSettings) -> None:
             with contextlib.suppress(BaseException):
                 await task
         await leader.release()
+        compiler.close()
         await runner.cleanup()
         await client.close()

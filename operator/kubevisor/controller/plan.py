@@ -20,6 +20,10 @@ from kubevisor.core.jsjson import dumps
 from kubevisor.core.lint import lint
 from kubevisor.sources.manifests import DatafileResource, ManifestSet, load_objects
 
+UNREADABLE = "kubevisor.io/unreadable"
+"""Set (to the reason) on a cached object whose spec the operator could not take in (see
+`controller.handlers.MAX_DEPTH`): it holds back every Datafile of its namespace."""
+
 KIND_OF_PROBLEM: dict[Kind, str] = {
     Kind.ATTRIBUTE: "Attribute",
     Kind.SEGMENT: "Segment",
@@ -101,7 +105,9 @@ def plan_namespace(
     namespace: str, objects: Iterable[Mapping[str, Any]], saved: SavedState
 ) -> NamespacePlan:
     """Decide what the namespace publishes. `objects` are API objects of our six kinds."""
-    objects = list(objects)
+    everything = list(objects)
+    unreadable = [obj for obj in everything if UNREADABLE in obj]
+    objects = [obj for obj in everything if UNREADABLE not in obj]
     manifests = load_objects([dict(obj) for obj in objects])
     names = _object_names(objects)
     problems = list(manifests.problems)
@@ -109,6 +115,11 @@ def plan_namespace(
     if contents is not None:
         problems.extend(lint(contents.definitions))
     placed, unplaced = _place(problems, names)
+    for obj in unreadable:
+        # What it would select or change is unknown: nothing of its namespace publishes.
+        problem = _unreadable_problem(obj)
+        placed.setdefault((str(obj["kind"]), str(obj["metadata"]["name"])), []).append(problem)
+        unplaced.append(problem)
     # Shallow: `_plan_datafile` replaces an environment's state with a built copy, never
     # changes it in place, so `saved` stays as it was.
     state = SavedState(environments=dict(saved.environments), datafiles=dict(saved.datafiles))
@@ -119,6 +130,19 @@ def plan_namespace(
     live = {plan.name for plan in plans}
     state.datafiles = {name: rec for name, rec in state.datafiles.items() if name in live}
     return NamespacePlan(namespace, plans, placed, unplaced, state)
+
+
+def _unreadable_problem(obj: Mapping[str, Any]) -> Problem:
+    kind = str(obj.get("kind", ""))
+    problem_kind = next((k for k, name in KIND_OF_PROBLEM.items() if name == kind), Kind.TARGET)
+    name = str(obj["metadata"]["name"])
+    return Problem(
+        problem_kind,
+        name,
+        "spec",
+        f"cannot be compiled: {obj[UNREADABLE]}",
+        "flatten it (split deep `and`/`or` trees into Segments), or delete it",
+    )
 
 
 def _object_names(objects: list[Mapping[str, Any]]) -> dict[tuple[str, str], list[str]]:
