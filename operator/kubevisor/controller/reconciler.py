@@ -21,6 +21,7 @@ from kubevisor.controller.memory import release_memory
 from kubevisor.controller.metrics import Metrics
 from kubevisor.controller.plan import NamespacePlan, SavedState
 from kubevisor.controller.publisher import Publisher
+from kubevisor.controller.recovery import StateLost, recover_state
 from kubevisor.controller.resources import PLURALS
 from kubevisor.controller.schedule import Schedule
 from kubevisor.controller.settings import OperatorSettings
@@ -34,6 +35,7 @@ T = TypeVar("T")
 STATUS_WRITES_IN_FLIGHT = 8
 COMPILE_RETRY_SECONDS = 30.0
 COMPILE_RETRY_MAX_SECONDS = 600.0
+STATE_LOST_RETRY_SECONDS = 60.0
 """A compile that failed will most likely fail again with the same inputs: retry slowly."""
 
 
@@ -226,12 +228,20 @@ class Reconciler:
             for obj in objects
             if obj["metadata"].get("deletionTimestamp") and obj["kind"] == "Datafile"
         ]
-        saved = await self._saved_state(namespace)
+        try:
+            saved = await self._saved_state(namespace, live)
+        except StateLost as lost:
+            await self._stall(namespace, live, str(lost), retry=STATE_LOST_RETRY_SECONDS)
+            return
         started = time.perf_counter()
         try:
             plan = await self.compiler.plan(namespace, live, saved)
         except CompileFailed as failure:
-            await self._compile_failed(namespace, live, str(failure))
+            failures = self._compile_failures.get(namespace, 0)
+            self._compile_failures[namespace] = failures + 1
+            self.metrics.compile_failures.labels(namespace).inc()
+            delay = min(COMPILE_RETRY_MAX_SECONDS, COMPILE_RETRY_SECONDS * 2**failures)
+            await self._stall(namespace, live, f"it could not be compiled: {failure}", delay)
             return
         self._compile_failures.pop(namespace, None)
         self.metrics.compile_seconds.labels(namespace).observe(time.perf_counter() - started)
@@ -243,18 +253,13 @@ class Reconciler:
             await self.publisher.remove(obj)
             self.metrics.forget(namespace, obj["metadata"]["name"])
 
-    async def _compile_failed(
-        self, namespace: str, live: list[dict[str, Any]], reason: str
+    async def _stall(
+        self, namespace: str, live: list[dict[str, Any]], reason: str, retry: float
     ) -> None:
         """The namespace stalls alone: its outputs keep the last good revision, its Datafiles
-        say why, and it is tried again after a growing wait (or at once when an input changes).
-        """
-        failures = self._compile_failures.get(namespace, 0)
-        self._compile_failures[namespace] = failures + 1
-        delay = min(COMPILE_RETRY_MAX_SECONDS, COMPILE_RETRY_SECONDS * 2**failures)
-        logger.error("namespace %s: %s; trying again in %g s", namespace, reason, delay)
-        self.touch(namespace, delay=delay)
-        self.metrics.compile_failures.labels(namespace).inc()
+        say why, and it is tried again after `retry` s (or at once when an input changes)."""
+        logger.error("namespace %s: %s; trying again in %g s", namespace, reason, retry)
+        self.touch(namespace, delay=retry)
         if not self.leading:
             return
         now = utc_now()
@@ -264,8 +269,7 @@ class Reconciler:
                     Kind.TARGET,
                     str(obj["metadata"]["name"]),
                     "",
-                    f"namespace {namespace} could not be compiled: {reason}; the last good "
-                    "revision stays",
+                    f"namespace {namespace} is stalled: {reason}; the last good revision stays",
                     "fix or delete the object that causes it (the operator log may say more); "
                     "it is tried again when an input changes",
                 )
@@ -274,9 +278,20 @@ class Reconciler:
                 )
                 await self.writer.write(obj, status, None)
 
-    async def _saved_state(self, namespace: str) -> SavedState:
+    async def _saved_state(self, namespace: str, live: list[dict[str, Any]]) -> SavedState:
         if namespace not in self._saved:
-            self._saved[namespace] = await self.state_store.load(namespace)
+            saved = await self.state_store.load(namespace)
+            if saved is None:
+                datafiles = [obj for obj in live if obj["kind"] == "Datafile"]
+                saved = await recover_state(self.state_store.client, datafiles)
+                if saved.datafiles:
+                    logger.warning(
+                        "namespace %s: the state ConfigMap is missing; rebuilt it from %d "
+                        "published datafiles",
+                        namespace,
+                        len(saved.datafiles),
+                    )
+            self._saved[namespace] = saved
         return self._saved[namespace]
 
     async def _publish(
