@@ -152,18 +152,24 @@ class CompilePool:
         return plan
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """`function(*args)` in a worker (both picklable), or CompileFailed with the reason."""
+        """`function(*args)` in a worker (both picklable), or CompileFailed with the reason.
+
+        A worker found dead is replaced and the call made once more: it may have died while
+        idle (the kernel's OOM killer, say), which is no fault of this compile."""
         worker = await self._idle.get()
         try:
-            if worker is None or not worker.alive():
-                worker = await asyncio.to_thread(self._start)
-            outcome, value = await asyncio.to_thread(worker.call, function, args, self.timeout)
-            if outcome != "ok":
+            for attempt in (1, 2):
+                if worker is None or not worker.alive():
+                    worker = await asyncio.to_thread(self._start)
+                outcome, value = await asyncio.to_thread(worker.call, function, args, self.timeout)
+                if outcome == "ok":
+                    return value
                 if outcome in ("timeout", "crash"):
                     self._retire(worker)
                     worker = None
-                raise CompileFailed(str(value))
-            return value
+                if outcome != "crash" or attempt == 2:
+                    raise CompileFailed(str(value))
+            raise AssertionError("unreachable")
         except BaseException:
             if worker is not None and isinstance(sys.exc_info()[1], asyncio.CancelledError):
                 self._retire(worker)  # it may still be busy with our request
