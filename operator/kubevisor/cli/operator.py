@@ -39,6 +39,13 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="quiet time before a changed namespace is compiled (default 0.3)",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="namespaces reconciled at once, each compiled in its own worker process "
+        "(default: $KUBEVISOR_CONCURRENCY or 4)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log debug messages")
     parser.set_defaults(handler=run)
 
@@ -61,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         settings.metrics_port = args.metrics_port
     if args.debounce is not None:
         settings.debounce_seconds = args.debounce
+    if args.concurrency is not None:
+        settings.concurrency = max(1, args.concurrency)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_operator(settings))
     return 0
