@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import kopf
@@ -27,6 +28,22 @@ from kubevisor.controller.writer import StatusWriter
 logger = logging.getLogger(__name__)
 
 
+class EndlessBackoffs:
+    """Delays between retries of Kopf's API requests: 1, 2, 4 … 30 s, without end.
+
+    Kopf's default gives up after eight retries (about a minute) and then lets a watch's task
+    die, leaving that kind unwatched until a restart. The API server being away for a while
+    (an upgrade, an etcd hiccup) must be waited out instead. Not a sized collection, so Kopf
+    counts no attempts; each request iterates afresh.
+    """
+
+    def __iter__(self) -> Iterator[float]:
+        delay = 1.0
+        while True:
+            yield delay
+            delay = min(delay * 2, 30.0)
+
+
 def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.OperatorRegistry:
     registry = kopf.OperatorRegistry()
     register(registry, reconciler)
@@ -42,6 +59,7 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
         settings.watching.client_timeout = 330
         settings.watching.connect_timeout = 30
         settings.networking.request_timeout = 60
+        settings.networking.error_backoffs = EndlessBackoffs()
         # Namespaced mode: the namespaces are named exactly and the CRDs are installed, so Kopf
         # must not list namespaces or watch CRDs (cluster-scoped rights a Role cannot grant).
         settings.scanning.disabled = namespaced
