@@ -160,6 +160,22 @@ class Operator:
                 values[name] = int(rest.split()[0]) / 1024
         return values["VmRSS"], values["VmHWM"]
 
+    def descendants_rss_mib(self) -> float:
+        """Resident set size of the operator's child processes (the forkserver and the compile
+        workers), summed, in MiB."""
+        total = 0.0
+        pending = [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            with contextlib.suppress(OSError):
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                pending.extend(int(child) for child in children)
+                for child in children:
+                    for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) / 1024
+        return total
+
     def cpu_seconds(self) -> float:
         """User plus system CPU time the operator has used so far."""
         stat = Path(f"/proc/{self.process.pid}/stat").read_text()

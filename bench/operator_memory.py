@@ -47,6 +47,7 @@ def main() -> None:
             operator.wait_idle()
             idle = time.monotonic()
             rss, peak = operator.rss_mib()
+            workers = operator.descendants_rss_mib()
             total, count = compile_seconds(operator.metrics())
         finally:
             operator.stop()
@@ -57,6 +58,7 @@ def main() -> None:
     )
     print(f"compiles: {count}, mean {total / max(count, 1):.2f} s")
     print(f"operator RSS: {rss:.0f} MiB now, {peak:.0f} MiB peak (goal <= 200 MiB)")
+    print(f"its compile workers (and forkserver) RSS now: {workers:.0f} MiB")
 
 
 if __name__ == "__main__":

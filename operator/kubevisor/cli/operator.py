@@ -74,6 +74,13 @@ def register(subparsers: Any) -> None:
         help="allow file:/// object-store URLs, files on the operator's filesystem "
         "(default: $KUBEVISOR_ALLOW_FILE_URLS, else off)",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="namespaces reconciled at once, each compiled in its own worker process "
+        "(default: $KUBEVISOR_CONCURRENCY or 4)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log debug messages")
     parser.set_defaults(handler=run)
 
@@ -107,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     settings.security = dataclasses.replace(
         settings.security, **{k: v for k, v in overrides.items() if v is not None}
     )
+    if args.concurrency is not None:
+        settings.concurrency = max(1, args.concurrency)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_operator(settings))
     return 0

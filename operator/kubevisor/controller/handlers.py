@@ -18,6 +18,7 @@ from typing import Any
 
 import kopf
 
+from kubevisor.controller.plan import UNREADABLE
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.resources import GROUP, PLURALS, VERSION
 from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION
@@ -26,6 +27,28 @@ INTERNED_LENGTH = 64
 """Strings up to this length are shared (names, types, condition texts, timestamps)."""
 
 KEPT_METADATA = ("name", "namespace", "uid", "generation", "deletionTimestamp", "finalizers")
+
+MAX_DEPTH = 200
+"""Deepest spec (maps and lists within each other) the operator compiles. Real definitions
+are a few dozen levels deep at most; the API server accepts up to 10,000, and walking such an
+object recursively overflows Python's stack. A deeper object is cached without its spec and
+holds its namespace back (`UNREADABLE`), never the operator."""
+
+
+def depth(value: Any) -> int:
+    """How deeply maps and lists nest in `value` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest
 
 
 def compact(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -37,6 +60,20 @@ def compact(body: Mapping[str, Any]) -> dict[str, Any]:
         kept["annotations"] = {KEY_ORDER_ANNOTATION: hint}
     if body.get("kind") == "Datafile" and metadata.get("labels"):
         kept["labels"] = dict(metadata["labels"])  # carried over to its ConfigMaps
+    status = body.get("status") or {}
+    if depth(status) > MAX_DEPTH:  # ours, unless someone else wrote it: then it is not needed
+        status = {}
+    found = depth(body.get("spec"))
+    if found > MAX_DEPTH:
+        return {
+            "apiVersion": body.get("apiVersion"),
+            "kind": body.get("kind"),
+            "metadata": kept,
+            "spec": {},
+            "status": _interned(json.loads(json.dumps(status))),
+            UNREADABLE: f"its spec nests {found} levels deep, more than the {MAX_DEPTH} the "
+            "operator compiles",
+        }
     plain: dict[str, Any] = _interned(
         json.loads(
             json.dumps(
@@ -45,7 +82,7 @@ def compact(body: Mapping[str, Any]) -> dict[str, Any]:
                     "kind": body.get("kind"),
                     "metadata": kept,
                     "spec": body.get("spec") or {},
-                    "status": body.get("status") or {},
+                    "status": status,
                 }
             )
         )

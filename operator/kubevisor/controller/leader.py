@@ -1,13 +1,21 @@
 """Leader election with a coordination.k8s.io Lease: every replica watches and compiles, only
 the holder of the Lease writes. A replica that stops renewing loses the Lease after
-`lease_seconds`, and a standby takes over on its next attempt."""
+`lease_seconds`, and a standby takes over on its next attempt.
+
+Time is judged by the local clock only, as client-go does: a standby notes (monotonic time)
+when it last saw the Lease record change, and takes over once it has not changed for the
+lease duration. The `renewTime` written by another machine is never compared with ours, so
+clock skew between nodes cannot make two leaders or none.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime
 import logging
+import time
 from collections.abc import Callable
+from typing import Any
 
 from lightkube import AsyncClient
 from lightkube.core.exceptions import ApiError
@@ -33,6 +41,7 @@ class LeaderElector:
         lease_seconds: int = 15,
         retry_seconds: float = 2.0,
         on_change: Callable[[bool], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.namespace = namespace
@@ -41,19 +50,24 @@ class LeaderElector:
         self.lease_seconds = lease_seconds
         self.retry_seconds = retry_seconds
         self.on_change = on_change
+        self.clock = clock
         self.is_leader = False
-        self._renewed_at: datetime.datetime | None = None
-        self.last_attempt: datetime.datetime | None = None
+        self._renewed_at: float | None = None
+        """Local time of our last successful renewal."""
+        self._observed: tuple[Any, ...] | None = None
+        self._observed_at = 0.0
+        """Local time at which the Lease record was last seen to change."""
+        self.last_attempt: float | None = None
 
     async def run(self) -> None:
         """Try to acquire or renew forever; flips `is_leader` and calls `on_change`."""
         while True:
             try:
                 held = await self._attempt()
-            except (TimeoutError, ApiError, OSError) as error:
-                logger.warning("leader election: %s", error)
+            except Exception as error:  # API server away, timeouts: keep trying, never exit
+                logger.warning("leader election: %s: %s", type(error).__name__, error)
                 held = self._still_valid()
-            self.last_attempt = _now()
+            self.last_attempt = self.clock()
             self._set(held)
             await asyncio.sleep(self.retry_seconds)
 
@@ -67,7 +81,7 @@ class LeaderElector:
                 lease.spec.holderIdentity = None
                 lease.spec.renewTime = None
                 await self.client.replace(lease)
-        except ApiError as error:
+        except Exception as error:  # best effort: the Lease expires anyway
             logger.warning("leader election: could not release the lease: %s", error)
         self._set(False)
 
@@ -81,8 +95,7 @@ class LeaderElector:
     def _still_valid(self) -> bool:
         if not self.is_leader or self._renewed_at is None:
             return False
-        age = (_now() - self._renewed_at).total_seconds()
-        return age < self.lease_seconds * 2 / 3
+        return self.clock() - self._renewed_at < self.lease_seconds * 2 / 3
 
     async def _attempt(self) -> bool:
         now = _now()
@@ -101,11 +114,12 @@ class LeaderElector:
                 if conflict.status.code == 409:
                     return False
                 raise
-            self._renewed_at = now
+            self._renewed_at = self.clock()
             return True
         spec = lease.spec or LeaseSpec()
         holder = spec.holderIdentity
-        if holder and holder != self.identity and not self._expired(spec, now):
+        self._observe(spec)
+        if holder and holder != self.identity and not self._expired(spec):
             return False
         transitions = spec.leaseTransitions or 0
         acquired = spec.acquireTime
@@ -119,15 +133,28 @@ class LeaderElector:
             if conflict.status.code == 409:
                 return False
             raise
-        self._renewed_at = now
+        self._renewed_at = self.clock()
         return True
 
-    def _expired(self, spec: LeaseSpec, now: datetime.datetime) -> bool:
-        renewed = spec.renewTime
-        if renewed is None:
+    def _observe(self, spec: LeaseSpec) -> None:
+        """Note when the record changed, by our clock (each renewal changes `renewTime`)."""
+        record = (
+            spec.holderIdentity,
+            spec.renewTime,
+            spec.acquireTime,
+            spec.leaseTransitions,
+            spec.leaseDurationSeconds,
+        )
+        if record != self._observed:
+            self._observed = record
+            self._observed_at = self.clock()
+
+    def _expired(self, spec: LeaseSpec) -> bool:
+        """Whether the holder has not renewed for a whole lease duration, as seen from here."""
+        if spec.renewTime is None:
             return True
         duration = spec.leaseDurationSeconds or self.lease_seconds
-        return (now - renewed).total_seconds() > duration
+        return self.clock() - self._observed_at > duration
 
     def _spec(
         self, now: datetime.datetime, *, transitions: int, acquired: datetime.datetime

@@ -26,6 +26,12 @@ class Metrics:
             registry=self.registry,
             buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        self.compile_failures = Counter(
+            "kubevisor_compile_failures_total",
+            "Compiles that failed (timeout, crash, an input the compiler cannot handle).",
+            ["namespace"],
+            registry=self.registry,
+        )
         self.publish_seconds = Histogram(
             "kubevisor_publish_duration_seconds",
             "Time to publish one datafile to one output.",

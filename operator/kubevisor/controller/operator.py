@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import kopf
 from aiohttp import web
 from lightkube import AsyncClient
 
+from kubevisor.controller.compiler import RECURSION_LIMIT, CompilePool
 from kubevisor.controller.grants import register_grants
 from kubevisor.controller.handlers import register
 from kubevisor.controller.leader import LeaderElector
@@ -24,6 +27,22 @@ from kubevisor.controller.watchdog import Watchdog
 from kubevisor.controller.writer import StatusWriter
 
 logger = logging.getLogger(__name__)
+
+
+class EndlessBackoffs:
+    """Delays between retries of Kopf's API requests: 1, 2, 4 … 30 s, without end.
+
+    Kopf's default gives up after eight retries (about a minute) and then lets a watch's task
+    die, leaving that kind unwatched until a restart. The API server being away for a while
+    (an upgrade, an etcd hiccup) must be waited out instead. Not a sized collection, so Kopf
+    counts no attempts; each request iterates afresh.
+    """
+
+    def __iter__(self) -> Iterator[float]:
+        delay = 1.0
+        while True:
+            yield delay
+            delay = min(delay * 2, 30.0)
 
 
 def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.OperatorRegistry:
@@ -42,6 +61,7 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
         settings.watching.client_timeout = 330
         settings.watching.connect_timeout = 30
         settings.networking.request_timeout = 60
+        settings.networking.error_backoffs = EndlessBackoffs()
         # Namespaced mode: the namespaces are named exactly and the CRDs are installed, so Kopf
         # must not list namespaces or watch CRDs (cluster-scoped rights a Role cannot grant).
         settings.scanning.disabled = namespaced
@@ -50,14 +70,24 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
 
 
 async def run(settings: OperatorSettings) -> None:
+    # The API server accepts objects nested 10,000 levels deep; Kopf parses every watch event
+    # with `json.loads`, which counts its nesting against the recursion limit. With the
+    # default limit (1,000) one deep object kills the watch of its kind for every namespace.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     client = AsyncClient(field_manager="kubevisor")
     metrics = Metrics()
+    compiler = CompilePool(
+        workers=settings.concurrency,
+        timeout=settings.compile_timeout_seconds,
+        memory_mib=settings.compile_memory_mib,
+    )
     reconciler = Reconciler(
         settings=settings,
         metrics=metrics,
         state_store=StateStore(client),
         publisher=Publisher(client, metrics, settings.security),
         writer=StatusWriter(client),
+        compiler=compiler,
     )
     leader = LeaderElector(
         client,
@@ -122,5 +152,6 @@ async def run(settings: OperatorSettings) -> None:
             with contextlib.suppress(BaseException):
                 await task
         await leader.release()
+        compiler.close()
         await runner.cleanup()
         await client.close()

@@ -21,6 +21,10 @@ from kubevisor.core.lint import lint
 from kubevisor.core.lint.warnings import variation_weight_warnings
 from kubevisor.sources.manifests import DatafileResource, ManifestSet, load_objects
 
+UNREADABLE = "kubevisor.io/unreadable"
+"""Set (to the reason) on a cached object whose spec the operator could not take in (see
+`controller.handlers.MAX_DEPTH`): it holds back every Datafile of its namespace."""
+
 KIND_OF_PROBLEM: dict[Kind, str] = {
     Kind.ATTRIBUTE: "Attribute",
     Kind.SEGMENT: "Segment",
@@ -106,7 +110,9 @@ def plan_namespace(
     namespace: str, objects: Iterable[Mapping[str, Any]], saved: SavedState
 ) -> NamespacePlan:
     """Decide what the namespace publishes. `objects` are API objects of our six kinds."""
-    objects = list(objects)
+    everything = list(objects)
+    unreadable = [obj for obj in everything if UNREADABLE in obj]
+    objects = [obj for obj in everything if UNREADABLE not in obj]
     manifests = load_objects([dict(obj) for obj in objects])
     contents = manifests.namespaces.get(namespace)
     # Reading problems name a Datafile by its metadata.name, lint problems by its target key:
@@ -119,6 +125,11 @@ def plan_namespace(
         for place, found in linted.items():
             placed.setdefault(place, []).extend(found)
         unplaced.extend(linted_unplaced)
+    for obj in unreadable:
+        # What it would select or change is unknown: nothing of its namespace publishes.
+        problem = _unreadable_problem(obj)
+        placed.setdefault((str(obj["kind"]), str(obj["metadata"]["name"])), []).append(problem)
+        unplaced.append(problem)
     # Shallow: `_plan_datafile` replaces an environment's state with a built copy, never
     # changes it in place, so `saved` stays as it was.
     state = SavedState(environments=dict(saved.environments), datafiles=dict(saved.datafiles))
@@ -142,6 +153,19 @@ def plan_namespace(
         for key in set(contents.definitions.features) - selected:
             unselected.update(feature_names.get(("Feature", key), []))
     return NamespacePlan(namespace, plans, placed, unplaced, state, unselected, warnings)
+
+
+def _unreadable_problem(obj: Mapping[str, Any]) -> Problem:
+    kind = str(obj.get("kind", ""))
+    problem_kind = next((k for k, name in KIND_OF_PROBLEM.items() if name == kind), Kind.TARGET)
+    name = str(obj["metadata"]["name"])
+    return Problem(
+        problem_kind,
+        name,
+        "spec",
+        f"cannot be compiled: {obj[UNREADABLE]}",
+        "flatten it (split deep `and`/`or` trees into Segments), or delete it",
+    )
 
 
 def _object_names(

@@ -8,8 +8,6 @@ GitOps sync of hundreds of objects costs one compile and one write per output.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import datetime
 import logging
 import time
@@ -18,10 +16,14 @@ from typing import Any, TypeVar
 
 from lightkube.core.exceptions import ApiError
 
+from kubevisor.controller.compiler import CompileFailed, CompilePool
+from kubevisor.controller.memory import release_memory
 from kubevisor.controller.metrics import Metrics
-from kubevisor.controller.plan import NamespacePlan, SavedState, plan_namespace
+from kubevisor.controller.plan import NamespacePlan, SavedState
 from kubevisor.controller.publisher import Publisher
+from kubevisor.controller.recovery import StateLost, recover_state
 from kubevisor.controller.resources import PLURALS
+from kubevisor.controller.schedule import Schedule
 from kubevisor.controller.settings import OperatorSettings
 from kubevisor.controller.statestore import StateStore
 from kubevisor.controller.status import DatafileOutcome, datafile_status, input_status
@@ -31,24 +33,10 @@ from kubevisor.core.definitions import Kind, Problem
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 STATUS_WRITES_IN_FLIGHT = 8
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-    return trim
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
-def release_memory() -> None:
-    """Give the heap freed by a compile back to the system: a big namespace's compile and
-    status pass leave hundreds of MiB of free arenas that glibc keeps otherwise."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+COMPILE_RETRY_SECONDS = 30.0
+COMPILE_RETRY_MAX_SECONDS = 600.0
+STATE_LOST_RETRY_SECONDS = 60.0
+"""A compile that failed will most likely fail again with the same inputs: retry slowly."""
 
 
 def utc_now() -> str:
@@ -64,8 +52,10 @@ class Reconciler:
         state_store: StateStore,
         publisher: Publisher,
         writer: StatusWriter,
+        compiler: CompilePool,
     ) -> None:
         self.settings = settings
+        self.compiler = compiler
         self.metrics = metrics
         self.state_store = state_store
         self.publisher = publisher
@@ -78,8 +68,8 @@ class Reconciler:
         """Listed uids not seen yet (None before the first listing)."""
         self._ready = False
         self.leading = False
-        self._first_change: dict[str, float] = {}
-        self._last_change: dict[str, float] = {}
+        self.schedule = Schedule(settings.debounce_seconds, settings.max_delay_seconds)
+        self._compile_failures: dict[str, int] = {}
         self._saved: dict[str, SavedState] = {}
         self._wakeup = asyncio.Event()
         self.last_loop = time.monotonic()
@@ -134,9 +124,13 @@ class Reconciler:
             self.touch(namespace)
 
     def touch(self, namespace: str, delay: float = 0.0) -> None:
-        now = time.monotonic() + delay
-        self._first_change.setdefault(namespace, now)
-        self._last_change[namespace] = max(now, self._last_change.get(namespace, 0.0))
+        """Compile the namespace again: after the debounce for a change (no `delay`), or
+        `delay` seconds from now for a retry."""
+        now = time.monotonic()
+        if delay:
+            self.schedule.retry(namespace, now + delay)
+        else:
+            self.schedule.change(namespace, now)
         self._wakeup.set()
 
     def set_leading(self, leading: bool) -> None:
@@ -168,53 +162,61 @@ class Reconciler:
     # ------------------------------------------------------------------ loop
 
     async def run(self) -> None:
-        while True:
-            self.last_loop = time.monotonic()
-            due, wait = self._due()
-            for namespace in due:
-                try:
-                    await self.reconcile(namespace)
-                except ApiError as error:
-                    message = error.status.message or str(error)
-                    if error.status.code == 403 and "being terminated" in message:
-                        # Its objects go with it; their deletion events will touch it again.
-                        logger.info("namespace %s is being deleted: %s", namespace, message)
-                        continue
-                    logger.warning(
-                        "reconciling namespace %s: API error %s: %s; retrying in 5 s",
-                        namespace,
-                        error.status.code,
-                        message,
-                    )
-                    self.touch(namespace, delay=5.0)
-                except Exception:  # one namespace must not stop the others
-                    logger.exception("reconciling namespace %s failed; retrying", namespace)
-                    self.touch(namespace, delay=5.0)
-            if due:
-                release_memory()
-            self._wakeup.clear()
-            if not due:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=min(wait, 5.0))
+        """Reconcile due namespaces, up to `settings.concurrency` at a time: a big or slow
+        namespace holds one slot, never the others."""
+        running: dict[asyncio.Task[None], str] = {}
+        try:
+            while True:
+                self.last_loop = time.monotonic()
+                self._wakeup.clear()
+                free = self.settings.concurrency - len(running)
+                due, wait = self._due(free)
+                for namespace in due:
+                    task = asyncio.create_task(self._reconcile_one(namespace), name=namespace)
+                    running[task] = namespace
+                waiting: set[asyncio.Future[Any]] = {asyncio.ensure_future(self._wakeup.wait())}
+                waiting |= set(running)
+                timeout = 5.0 if len(running) >= self.settings.concurrency else min(wait, 5.0)
+                done, _ = await asyncio.wait(
+                    waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                for future in waiting - set(running):
+                    future.cancel()
+                for task in [task for task in running if task in done]:
+                    self.schedule.done(running.pop(task))
+                    if not running:
+                        release_memory()
+        finally:
+            for task in running:
+                task.cancel()
 
-    def _due(self) -> tuple[list[str], float]:
+    async def _reconcile_one(self, namespace: str) -> None:
+        try:
+            await self.reconcile(namespace)
+        except ApiError as error:
+            message = error.status.message or str(error)
+            if error.status.code == 403 and "being terminated" in message:
+                # Its objects go with it; their deletion events will touch it again.
+                logger.info("namespace %s is being deleted: %s", namespace, message)
+                return
+            logger.warning(
+                "reconciling namespace %s: API error %s: %s; retrying in 5 s",
+                namespace,
+                error.status.code,
+                message,
+            )
+            self.touch(namespace, delay=5.0)
+        except Exception:  # one namespace must not stop the others
+            logger.exception("reconciling namespace %s failed; retrying in 5 s", namespace)
+            self.touch(namespace, delay=5.0)
+
+    def _due(self, limit: int | None = None) -> tuple[list[str], float]:
+        """Namespaces to reconcile now (marked running), and seconds until the next is due."""
         if not self.ready:
             return [], 5.0
-        now = time.monotonic()
-        due: list[str] = []
-        wait = 5.0
-        for namespace, last in list(self._last_change.items()):
-            first = self._first_change[namespace]
-            fire_at = min(
-                last + self.settings.debounce_seconds, first + self.settings.max_delay_seconds
-            )
-            if fire_at <= now:
-                due.append(namespace)
-                del self._last_change[namespace]
-                del self._first_change[namespace]
-            else:
-                wait = min(wait, fire_at - now)
-        return sorted(due), wait
+        return self.schedule.take(
+            time.monotonic(), self.settings.concurrency if limit is None else limit
+        )
 
     # ------------------------------------------------------------------ one namespace
 
@@ -226,9 +228,22 @@ class Reconciler:
             for obj in objects
             if obj["metadata"].get("deletionTimestamp") and obj["kind"] == "Datafile"
         ]
-        saved = await self._saved_state(namespace)
+        try:
+            saved = await self._saved_state(namespace, live)
+        except StateLost as lost:
+            await self._stall(namespace, live, str(lost), retry=STATE_LOST_RETRY_SECONDS)
+            return
         started = time.perf_counter()
-        plan = await asyncio.to_thread(plan_namespace, namespace, live, saved)
+        try:
+            plan = await self.compiler.plan(namespace, live, saved)
+        except CompileFailed as failure:
+            failures = self._compile_failures.get(namespace, 0)
+            self._compile_failures[namespace] = failures + 1
+            self.metrics.compile_failures.labels(namespace).inc()
+            delay = min(COMPILE_RETRY_MAX_SECONDS, COMPILE_RETRY_SECONDS * 2**failures)
+            await self._stall(namespace, live, f"it could not be compiled: {failure}", delay)
+            return
+        self._compile_failures.pop(namespace, None)
         self.metrics.compile_seconds.labels(namespace).observe(time.perf_counter() - started)
         self.metrics.invalid_objects.labels(namespace).set(len(plan.problems))
         if not self.leading:
@@ -238,9 +253,45 @@ class Reconciler:
             await self.publisher.remove(obj)
             self.metrics.forget(namespace, obj["metadata"]["name"])
 
-    async def _saved_state(self, namespace: str) -> SavedState:
+    async def _stall(
+        self, namespace: str, live: list[dict[str, Any]], reason: str, retry: float
+    ) -> None:
+        """The namespace stalls alone: its outputs keep the last good revision, its Datafiles
+        say why, and it is tried again after `retry` s (or at once when an input changes)."""
+        logger.error("namespace %s: %s; trying again in %g s", namespace, reason, retry)
+        self.touch(namespace, delay=retry)
+        if not self.leading:
+            return
+        now = utc_now()
+        for obj in live:
+            if obj["kind"] == "Datafile":
+                problem = Problem(
+                    Kind.TARGET,
+                    str(obj["metadata"]["name"]),
+                    "",
+                    f"namespace {namespace} is stalled: {reason}; the last good revision stays",
+                    "fix or delete the object that causes it (the operator log may say more); "
+                    "it is tried again when an input changes",
+                )
+                status = input_status(
+                    [problem], obj.get("status") or {}, generation=_generation(obj), now=now
+                )
+                await self.writer.write(obj, status, None)
+
+    async def _saved_state(self, namespace: str, live: list[dict[str, Any]]) -> SavedState:
         if namespace not in self._saved:
-            self._saved[namespace] = await self.state_store.load(namespace)
+            saved = await self.state_store.load(namespace)
+            if saved is None:
+                datafiles = [obj for obj in live if obj["kind"] == "Datafile"]
+                saved = await recover_state(self.state_store.client, datafiles)
+                if saved.datafiles:
+                    logger.warning(
+                        "namespace %s: the state ConfigMap is missing; rebuilt it from %d "
+                        "published datafiles",
+                        namespace,
+                        len(saved.datafiles),
+                    )
+            self._saved[namespace] = saved
         return self._saved[namespace]
 
     async def _publish(

@@ -64,12 +64,15 @@ class StateStore:
         self.client = client
         self.written: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
-    async def load(self, namespace: str) -> SavedState:
+    async def load(self, namespace: str) -> SavedState | None:
+        """The namespace's state, or None when it has no state ConfigMap (a new namespace, or
+        one whose state was deleted: `controller.recovery` tells them apart)."""
         try:
             configmap = await self.client.get(ConfigMap, STATE_CONFIGMAP, namespace=namespace)
         except ApiError as error:
             if error.status.code == 404:
-                return SavedState()
+                self.written.pop(namespace, None)
+                return None
             raise
         encoded = (dict(configmap.data or {}), dict(configmap.binaryData or {}))
         self.written[namespace] = encoded

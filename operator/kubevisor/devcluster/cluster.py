@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -51,6 +51,7 @@ class Cluster:
         self._launches: dict[str, list[str]] = {}
         """How each server was started, so a test can stop one and start it again."""
         self._s3_port = 0
+        self._api_ready: Callable[[], bool] | None = None
         self.info: ClusterInfo | None = None
 
     def __enter__(self) -> ClusterInfo:
@@ -88,14 +89,19 @@ class Cluster:
             remove_files(self._leftover_files)
 
     def start_server(self, name: str) -> None:
-        """Start a server stopped by `stop_server` again, same command and data; only the S3
-        server (`weed`) can be waited for here."""
-        if name != "weed":
-            raise ValueError(f"start_server: only 'weed' can be restarted, not {name!r}")
+        """Start a server stopped by `stop_server` again, same command and data, and wait until
+        it answers: the S3 server (`weed`) or the `kube-apiserver`."""
+        checks: dict[str, tuple[Callable[[], bool], float]] = {
+            "weed": (lambda: s3.s3_answering(self._s3_port), S3_TIMEOUT),
+        }
+        if self._api_ready is not None:
+            checks["kube-apiserver"] = (self._api_ready, APISERVER_TIMEOUT)
+        if name not in checks:
+            raise ValueError(f"start_server: {name!r} cannot be restarted; only {sorted(checks)}")
         if any(p.name == name for p in self._processes):
             return
         process = self._spawn(name, self._launches[name])
-        process.wait_ready(lambda: s3.s3_answering(self._s3_port), S3_TIMEOUT)
+        process.wait_ready(*checks[name])
 
     def _start(self) -> ClusterInfo:
         run = self.run_dir
@@ -146,9 +152,8 @@ class Cluster:
             ),
         )
         context = apiserver.client_tls_context(pki)
-        api_process.wait_ready(
-            lambda: apiserver.apiserver_ready(api_port, context), APISERVER_TIMEOUT
-        )
+        self._api_ready = lambda: apiserver.apiserver_ready(api_port, context)
+        api_process.wait_ready(self._api_ready, APISERVER_TIMEOUT)
         server = f"https://{LOOPBACK}:{api_port}"
         kubeconfig = run / "kubeconfig"
         kubeconfig.touch(mode=0o600)

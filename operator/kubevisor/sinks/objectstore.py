@@ -271,6 +271,14 @@ async def publish_object(
         attributes: Attributes | None = (
             None if location.scheme == "file" else {"Content-Type": CONTENT_TYPE}
         )
+        if await _taken(location.store, revision_key, payload.content):
+            return PublishResult(
+                output,
+                Outcome.FAILED,
+                f"{location.url_of(revision_key)} already holds other bytes; revision objects "
+                "are never overwritten (was the state ConfigMap lost, or does another "
+                "Datafile publish to the same prefix?)",
+            )
         for key in (revision_key, polled_key):
             await obstore.put_async(
                 location.store, key, payload.content, attributes=attributes, use_multipart=False
@@ -312,6 +320,15 @@ async def _holds(store: ObjectStore, key: str, content: bytes) -> bool:
         return False
     current = await obstore.get_async(store, key)
     return bytes(await current.bytes_async()) == content
+
+
+async def _taken(store: ObjectStore, key: str, content: bytes) -> bool:
+    """Whether `key` exists with bytes other than `content` (an immutable revision object)."""
+    try:
+        await obstore.head_async(store, key)
+    except FileNotFoundError:
+        return False
+    return not await _holds(store, key, content)
 
 
 def _failure(output: str, error: Exception) -> PublishResult:

@@ -168,3 +168,17 @@ def test_spec_endpoint_and_region_win_over_the_credentials() -> None:
     assert location.store.config.get("endpoint") == "http://127.0.0.1:8333"
     assert location.store.config.get("region") == "eu-central-1"
     assert (location.store.client_options or {}).get("allow_http") in (True, "true")
+
+
+def test_a_revision_object_is_never_overwritten_with_other_bytes(tmp_path: Path) -> None:
+    location = opened(f"file://{tmp_path}")
+    first, other = payload("1"), payload("1", padding="different content, same revision")
+    asyncio.run(publish_object(location, first, target="all", environment="production"))
+
+    result = asyncio.run(publish_object(location, other, target="all", environment="production"))
+    assert result.outcome is Outcome.FAILED
+    assert "never overwritten" in result.message and "revisions/1" in result.message
+    revision = tmp_path / "production" / "revisions" / "1" / "featurevisor-all.json"
+    assert revision.read_bytes() == first.content
+    polled = tmp_path / "production" / "featurevisor-all.json"
+    assert polled.read_bytes() == first.content  # the polled object did not move either

@@ -220,7 +220,8 @@ def _force_entry(entry: Any, schema: Any, stringify: bool, used: set[str]) -> An
     return result
 
 
-def _state_entry(feature: dict[str, Any]) -> dict[str, Any]:
+def state_entry(feature: dict[str, Any]) -> dict[str, Any]:
+    """The existing-state entry of a built feature (without its `hash`, added once known)."""
     entry: dict[str, Any] = {}
     if "variations" in feature:
         entry["variations"] = [
@@ -324,7 +325,7 @@ def build_feature(
     ]
     if group_ranges:
         feature["ranges"] = group_ranges
-    state_features[key] = _state_entry(feature)
+    state_features[key] = state_entry(feature)
     if truthy(schema):
         if not isinstance(schema, dict):
             raise _problem(
