@@ -115,6 +115,18 @@ def simulate(
     return result
 
 
+MIN_EXPECTED_USERS = 10
+"""A split is judged only where at least this many users are expected on each side: below it
+the normal approximation behind the 4-sigma bound does not hold (one user is 100% of a rule)."""
+
+
+def _enough_users(expected_percent: float, total: int) -> bool:
+    p = expected_percent / 100
+    if p in (0, 1):
+        return True  # exact: any user on the wrong side is a real mismatch
+    return total * min(p, 1 - p) >= MIN_EXPECTED_USERS
+
+
 def _allowed(expected_percent: float, total: int, tolerance: float) -> float:
     p = expected_percent / 100
     chance = 4 * math.sqrt(p * (1 - p) / total) * 100
@@ -136,6 +148,8 @@ def mismatches(distribution: Distribution, tolerance: float = 1.0) -> list[Misma
             for name, expected in tally.expected_variations.items()
         ]
         for what, expected, count in checks:
+            if not _enough_users(expected, tally.total):
+                continue
             observed = count * 100 / tally.total
             allowed = _allowed(expected, tally.total, tolerance)
             if abs(observed - expected) > allowed:

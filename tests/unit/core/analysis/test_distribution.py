@@ -63,3 +63,25 @@ def test_a_split_that_does_not_follow_the_weights_is_reported() -> None:
     found = mismatches(result, tolerance=1.0)
     assert [mismatch.what for mismatch in found] == ["variation a"]
     assert "expected 40.00%" in found[0].render()
+
+
+def test_too_few_users_to_judge_a_split_is_not_a_mismatch() -> None:
+    datafile = _datafile(
+        50_000,
+        [{"variation": "a", "range": [0, 25_000]}, {"variation": "b", "range": [25_000, 50_000]}],
+    )
+    for first in range(20):  # one user is always 100% of one side of the split
+        ids = itertools.count(first)
+        result = simulate(
+            Evaluator(datafile),
+            "f",
+            {},
+            1,
+            populate=("userId",),
+            new_identifier=lambda: f"u{next(ids)}",
+        )
+        assert mismatches(result) == []
+    # A side that should get nobody (0%) is judged however few users there are.
+    result = simulate(Evaluator(datafile), "f", {}, 40, populate=("userId",), new_identifier=_ids())
+    result.rules["all"].expected_variations["b"] = 0.0
+    assert "variation b" in [mismatch.what for mismatch in mismatches(result)]
