@@ -71,14 +71,13 @@ def test_too_few_users_to_judge_a_split_is_not_a_mismatch() -> None:
         [{"variation": "a", "range": [0, 25_000]}, {"variation": "b", "range": [25_000, 50_000]}],
     )
     for first in range(20):  # one user is always 100% of one side of the split
-        ids = itertools.count(first)
         result = simulate(
             Evaluator(datafile),
             "f",
             {},
             1,
             populate=("userId",),
-            new_identifier=lambda: f"u{next(ids)}",
+            new_identifier=lambda first=first: f"u{first}",
         )
         assert mismatches(result) == []
     # A side that should get nobody (0%) is judged however few users there are.
