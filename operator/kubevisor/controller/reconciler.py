@@ -264,7 +264,6 @@ class Reconciler:
         now = utc_now()
         by_name = {(obj["kind"], obj["metadata"]["name"]): obj for obj in live}
         retry = False
-        published: list[tuple[dict[str, Any], DatafileOutcome]] = []
         for datafile_plan in plan.datafiles:
             obj = by_name.get(("Datafile", datafile_plan.name))
             if obj is None:
@@ -279,7 +278,9 @@ class Reconciler:
                     )
                 else:
                     retry = retry or not outcome.too_large
-            published.append((obj, outcome))
+            previous = obj.get("status") or {}
+            status = datafile_status(outcome, previous, generation=_generation(obj), now=now)
+            await self.writer.write(obj, status, outcome)
 
         async def report(item: tuple[tuple[str, str], dict[str, Any]]) -> None:
             (kind, name), obj = item
@@ -301,12 +302,6 @@ class Reconciler:
         ]
         # A few writes in flight: the first pass over 10,000 objects took a minute one by one.
         await for_each(inputs, report, limit=STATUS_WRITES_IN_FLIGHT)
-        # Datafiles last: a GitOps tool that sees a Datafile fail then also sees the input that
-        # broke it (Flux fails fast and names only the objects Failed at that moment).
-        for obj, outcome in published:
-            previous = obj.get("status") or {}
-            status = datafile_status(outcome, previous, generation=_generation(obj), now=now)
-            await self.writer.write(obj, status, outcome)
         if retry:
             self.touch(namespace, delay=self.publisher.backoff(namespace))
         else:
