@@ -153,6 +153,7 @@ class GitOps:
         self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         git_root = self.run_dir / "git"
         git_root.mkdir(exist_ok=True)
+        (self.run_dir / "artifacts").mkdir(exist_ok=True)
         self._install_crds()
         git_port, storage, source_metrics, source_health, kustomize_metrics, kustomize_health = (
             pick_ports(6)
