@@ -42,11 +42,14 @@ check: venv
 controlplane: venv
 	bash tools/controlplane/build.sh >/dev/null
 
-# Everything the tests run besides the control plane: helm (chart tests) and the kstatus
-# checker (Flux health), also built from pinned Go modules and cached outside the repository.
+# Everything the tests run besides the control plane: helm (chart tests), the kstatus checker
+# (Flux health) and Flux's source- and kustomize-controller (GitOps tests, `kubevisor dev cluster
+# up --gitops`; ~15 CPU-minutes cold), also built from pinned Go modules and cached outside the
+# repository.
 test-tools: controlplane
 	bash tools/helm/build.sh >/dev/null
 	bash tools/kstatus/build.sh >/dev/null
+	bash tools/flux/build.sh >/dev/null
 
 # Files derived from crds/ and charts/kubevisor (chart crds/, deploy/, Argo CD health ConfigMap,
 # docs/crd-reference.md); tests fail when they drift.

@@ -16,7 +16,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-say() { printf 'controlplane: %s\n' "$*" >&2; }
+tool=controlplane
+. "$here/../lib/gobuild.sh"
 
 # The Kubernetes version is read from go.mod so there is one place to change it.
 # (`go mod tidy` moves it into a require block, so both spellings are accepted.)
@@ -31,7 +32,7 @@ minor="$(cut -d. -f2 <<<"$k8s_version")"
 # Bump when the build flags below change: binaries from another recipe then live in their own
 # folder (<version>-r<recipe>), so branches with different recipes never overwrite each other.
 recipe=1
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/kubevisor/controlplane"
+cache_root="$gobuild_cache_root/controlplane"
 bin_dir="$cache_root/$k8s_version"
 if ((recipe > 1)); then
     bin_dir+="-r$recipe"
@@ -57,26 +58,11 @@ reuse_if_up_to_date() {
 reuse_if_up_to_date
 
 # One build at a time; whoever waited finds the binaries ready.
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.lock"
-if ! flock -n 9; then
-    say "another build is running; waiting for it"
-    flock 9
-fi
+gobuild_lock
 reuse_if_up_to_date
-
-if ! command -v go >/dev/null 2>&1; then
-    say "'go' is not on PATH; install Go to build the control plane binaries"
-    exit 1
-fi
-
-# Static binaries, no toolchain download, go.sum must already cover everything.
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
-
-# Build into a scratch folder and move the results in at the end, so an interrupted build
-# never leaves a half-written binary that a later call would take as finished.
-work="$(mktemp -d "$cache_root/.build-XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+gobuild_require_go
+gobuild_workdir "$cache_root"
+work="$gobuild_work"
 
 # The version stamps Kubernetes' own build (hack/lib/version.sh) would set; without them the
 # server reports v0.0.0-master and kubectl's version skew logic has nothing to go on.
@@ -91,20 +77,19 @@ k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMinor=$minor"
 # Tags as in hack/lib/golang.sh: no test-only code, no gRPC tracing pages.
 k8s_tags="selinux,notest,grpcnotrace"
 
-say "building kube-apiserver and kube-controller-manager $k8s_version into $bin_dir"
 say "go build -trimpath -tags=$k8s_tags -ldflags='$k8s_ldflags' k8s.io/kubernetes/cmd/{kube-apiserver,kube-controller-manager}"
-go build -trimpath -tags="$k8s_tags" -ldflags="$k8s_ldflags" -o "$work/" \
+gobuild_run "kube-apiserver and kube-controller-manager $k8s_version (first time: several minutes)" \
+    go build -trimpath -tags="$k8s_tags" -ldflags="$k8s_ldflags" -o "$work/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
 
 etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
-say "building etcd $etcd_version (go.etcd.io/etcd/server/v3, the version Kubernetes $k8s_version pins)"
-say "go build -trimpath -ldflags='-s -w' -o etcd go.etcd.io/etcd/server/v3"
-go build -trimpath -ldflags="-s -w" -o "$work/etcd" go.etcd.io/etcd/server/v3
+say "etcd: go.etcd.io/etcd/server/v3 $etcd_version, the version Kubernetes $k8s_version pins"
+gobuild_run "etcd $etcd_version" go build -trimpath -ldflags="-s -w" -o "$work/etcd" go.etcd.io/etcd/server/v3
 
 mkdir -p "$bin_dir"
 for name in "${binaries[@]}"; do
     mv -f "$work/$name" "$bin_dir/$name"
 done
 echo "$stamp" >"$bin_dir/.stamp"
-say "done: $(du -sh "$bin_dir" | cut -f1) in $bin_dir"
+say "done in $((SECONDS - gobuild_started)) s: $(du -sh "$bin_dir" | cut -f1) in $bin_dir"
 echo "$bin_dir"

@@ -5,7 +5,8 @@
 # The binary goes to a cache outside the repository:
 #   ${XDG_CACHE_HOME:-~/.cache}/kubevisor/helm/<helm version>/helm
 # A stamp file there holds the hash of go.mod + go.sum; the build runs only when the binary is
-# missing or the pins changed, so a second call costs nothing.
+# missing or the pins changed, so a second call costs nothing. It takes the lock every tool
+# build shares (tools/lib/gobuild.sh).
 #
 # Progress goes to stderr; the path of the binary is the only line printed on stdout, so callers
 # can do HELM=$(tools/helm/build.sh).
@@ -14,7 +15,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-say() { printf 'helm: %s\n' "$*" >&2; }
+tool=helm
+. "$here/../lib/gobuild.sh"
 
 helm_version="$(awk '$1 == "helm.sh/helm/v3" && $2 ~ /^v/ {print $2; exit}' go.mod)"
 if [[ -z "$helm_version" ]]; then
@@ -22,27 +24,22 @@ if [[ -z "$helm_version" ]]; then
     exit 1
 fi
 
-bin_dir="${XDG_CACHE_HOME:-$HOME/.cache}/kubevisor/helm/$helm_version"
+bin_dir="$gobuild_cache_root/helm/$helm_version"
 stamp="$(cat go.mod go.sum build.sh | sha256sum | cut -d' ' -f1)"
 
-if [[ -x "$bin_dir/helm" && -f "$bin_dir/.stamp" && "$(cat "$bin_dir/.stamp")" == "$stamp" ]]; then
-    say "reusing $bin_dir/helm ($helm_version, pins unchanged)"
-    echo "$bin_dir/helm"
-    exit 0
-fi
-
-if ! command -v go >/dev/null 2>&1; then
-    say "'go' is not on PATH; install Go to build helm"
-    exit 1
-fi
-
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly
-
-# Build into a scratch file and move it in at the end: an interrupted build never leaves a
-# half-written binary that a later call would take as finished.
-mkdir -p "$bin_dir"
-work="$(mktemp -d "$bin_dir/.build-XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+reuse_if_up_to_date() {
+    if [[ -x "$bin_dir/helm" && -f "$bin_dir/.stamp" && "$(cat "$bin_dir/.stamp")" == "$stamp" ]]; then
+        say "reusing $bin_dir/helm ($helm_version, pins unchanged)"
+        echo "$bin_dir/helm"
+        exit 0
+    fi
+}
+reuse_if_up_to_date
+gobuild_lock
+reuse_if_up_to_date
+gobuild_require_go
+gobuild_workdir "$bin_dir"
+work="$gobuild_work"
 
 # helm's own Makefile stamps its version this way; without it `helm version` says unreleased.
 # Like helm's Makefile, the default Kubernetes version of `helm template` and `helm lint` comes
@@ -54,7 +51,7 @@ for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
     ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$k8s_minor"
 done
 say "go build -trimpath -ldflags='$ldflags' helm.sh/helm/v3/cmd/helm"
-go build -trimpath -ldflags="$ldflags" -o "$work/helm" helm.sh/helm/v3/cmd/helm
+gobuild_run "helm $helm_version" go build -trimpath -ldflags="$ldflags" -o "$work/helm" helm.sh/helm/v3/cmd/helm
 
 mv -f "$work/helm" "$bin_dir/helm"
 echo "$stamp" >"$bin_dir/.stamp"

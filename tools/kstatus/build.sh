@@ -7,22 +7,22 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
+tool=kstatus
+. "$here/../lib/gobuild.sh"
 
 stamp="$(cat go.mod go.sum main.go | sha256sum | cut -c1-16)"
-bin_dir="${XDG_CACHE_HOME:-$HOME/.cache}/kubevisor/kstatus/$stamp"
-if [[ -x "$bin_dir/kstatus" ]]; then
-    echo "$bin_dir/kstatus"
-    exit 0
-fi
-if ! command -v go >/dev/null 2>&1; then
-    echo "kstatus: 'go' is not on PATH; install Go to build the kstatus test program" >&2
-    exit 1
-fi
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly
-mkdir -p "$bin_dir"
-work="$(mktemp -d "$bin_dir/.build-XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-echo "kstatus: go build -o $bin_dir/kstatus ." >&2
-go build -trimpath -ldflags="-s -w" -o "$work/kstatus" .
-mv -f "$work/kstatus" "$bin_dir/kstatus"
+bin_dir="$gobuild_cache_root/kstatus/$stamp"
+reuse_if_built() {
+    if [[ -x "$bin_dir/kstatus" ]]; then
+        echo "$bin_dir/kstatus"
+        exit 0
+    fi
+}
+reuse_if_built
+gobuild_lock
+reuse_if_built
+gobuild_require_go
+gobuild_workdir "$bin_dir"
+gobuild_run "kstatus checker" go build -trimpath -ldflags="-s -w" -o "$gobuild_work/kstatus" .
+mv -f "$gobuild_work/kstatus" "$bin_dir/kstatus"
 echo "$bin_dir/kstatus"

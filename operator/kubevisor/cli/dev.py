@@ -41,6 +41,13 @@ def register(subparsers: Any) -> None:
             "(default: $XDG_RUNTIME_DIR/kubevisor/dev or ~/.cache/kubevisor/dev)",
         )
         action.set_defaults(handler=handler)
+        if name == "up":
+            action.add_argument(
+                "--gitops",
+                action="store_true",
+                help="also start Flux (source-controller, kustomize-controller; built on first "
+                "use) and a Git server on loopback to sync from; see docs/gitops.md",
+            )
 
 
 def _say(message: str) -> None:
@@ -90,6 +97,10 @@ def _up(args: argparse.Namespace) -> int:
     run_dir: Path = args.run_dir or default_run_dir()
     try:
         info = ensure_cluster(run_dir)
+        if args.gitops:
+            from kubevisor.cli.dev_gitops import ensure_gitops
+
+            ensure_gitops(info)
     except DevError as error:
         _say(f"kubevisor dev cluster up: {error}")
         return 1
@@ -111,6 +122,10 @@ def cluster_down(run_dir: Path) -> int:
     from kubevisor.devcluster.state import load_state
 
     stop_operator(run_dir)  # an operator started by `kubevisor dev up` must not outlive it
+    from kubevisor.devcluster.gitops import gitops_dir, stop_gitops
+
+    if stop_gitops(gitops_dir(run_dir)):
+        _say("Flux and the Git server stopped")
 
     info = load_state(run_dir)
     if info is None:

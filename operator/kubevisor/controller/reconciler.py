@@ -21,6 +21,7 @@ from kubevisor.controller.memory import release_memory
 from kubevisor.controller.metrics import Metrics
 from kubevisor.controller.plan import NamespacePlan, SavedState
 from kubevisor.controller.publisher import Publisher
+from kubevisor.controller.reconciling import InputChanges, describe_change
 from kubevisor.controller.recovery import StateLost, recover_state
 from kubevisor.controller.resources import PLURALS
 from kubevisor.controller.schedule import Schedule
@@ -73,6 +74,8 @@ class Reconciler:
         self._saved: dict[str, SavedState] = {}
         self._wakeup = asyncio.Event()
         self.last_loop = time.monotonic()
+        self.changes = InputChanges(writer)
+        """Datafiles to mark Reconciling before the debounced compile (controller.reconciling)."""
 
     # ------------------------------------------------------------------ inputs
 
@@ -97,13 +100,16 @@ class Reconciler:
             self._missing.discard(uid)
         if self._fingerprints.get(uid) != fingerprint:
             self._fingerprints[uid] = fingerprint
+            self._note_change(namespace, obj)
             self.touch(namespace)
         self._check_ready()
 
     def forget(self, uid: str, namespace: str) -> None:
         """An object was deleted."""
         objects = self.cache.get(namespace, {})
-        objects.pop(uid, None)
+        gone = objects.pop(uid, None)
+        if gone is not None:
+            self._note_change(namespace, gone, deleted=True)
         if not objects:
             self.cache.pop(namespace, None)
         self._fingerprints.pop(uid, None)
@@ -113,6 +119,11 @@ class Reconciler:
             self._missing.discard(uid)
         self.touch(namespace)
         self._check_ready()
+
+    def _note_change(self, namespace: str, obj: dict[str, Any], *, deleted: bool = False) -> None:
+        # Only changes after the first listing: a start-up must not rewrite every status.
+        if self._ready:
+            self.changes.note(namespace, describe_change(obj, deleted=deleted))
 
     def _check_ready(self) -> None:
         if self._ready or self._missing is None or self._missing:
@@ -169,6 +180,8 @@ class Reconciler:
             while True:
                 self.last_loop = time.monotonic()
                 self._wakeup.clear()
+                # Datafiles whose inputs changed say Reconciling before their compile starts.
+                await self.changes.mark(self.cache, leading=self.leading, now=utc_now())
                 free = self.settings.concurrency - len(running)
                 due, wait = self._due(free)
                 for namespace in due:

@@ -27,34 +27,39 @@ def control_plane_bin_dir() -> Path:
     visible) and the folder on stdout.
     """
     override = os.environ.get(BIN_DIR_VARIABLE)
-    if override:
-        bin_dir = Path(override)
-    else:
-        script = find_build_script()
-        result = subprocess.run(
-            ["bash", str(script)], stdout=subprocess.PIPE, text=True, check=False
-        )
-        if result.returncode != 0:
-            raise BinariesError(
-                f"{script} failed with exit code {result.returncode}; see its output above"
-            )
-        bin_dir = Path(result.stdout.strip().splitlines()[-1])
+    bin_dir = Path(override) if override else run_build_script(find_build_script())
     missing = [name for name in CONTROL_PLANE_BINARIES if not (bin_dir / name).is_file()]
     if missing:
         raise BinariesError(f"{bin_dir} lacks {', '.join(missing)}; run {BUILD_SCRIPT}")
     return bin_dir
 
 
-def find_build_script(start: Path | None = None) -> Path:
-    """tools/controlplane/build.sh of the source checkout this package runs from."""
+def run_build_script(script: Path) -> Path:
+    """Run a tools/*/build.sh and return the folder it prints last on stdout; its progress
+    goes to stderr, passed through, so a first, long build is visible."""
+    result = subprocess.run(["bash", str(script)], stdout=subprocess.PIPE, text=True, check=False)
+    if result.returncode != 0:
+        raise BinariesError(
+            f"{script} failed with exit code {result.returncode}; see its output above"
+        )
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def find_build_script(
+    start: Path | None = None,
+    *,
+    script: Path = BUILD_SCRIPT,
+    instead: str = f"set {BIN_DIR_VARIABLE} to a folder with {', '.join(CONTROL_PLANE_BINARIES)}",
+) -> Path:
+    """`script` (tools/controlplane/build.sh) of the source checkout this package runs from;
+    `instead` says in the error how to do without it."""
     here = (start or Path(__file__)).resolve()
     for folder in here.parents:
-        candidate = folder / BUILD_SCRIPT
+        candidate = folder / script
         if candidate.is_file():
             return candidate
     raise BinariesError(
-        f"cannot find {BUILD_SCRIPT} above {here}: run from a kubevisor source checkout, "
-        f"or set {BIN_DIR_VARIABLE} to a folder with {', '.join(CONTROL_PLANE_BINARIES)}"
+        f"cannot find {script} above {here}: run from a kubevisor source checkout, or {instead}"
     )
 
 

@@ -109,3 +109,23 @@ def test_objects_come_in_kind_then_name_order(reverse: bool) -> None:
         remember(reconciler, value)
     names = [(o["kind"], o["metadata"]["name"]) for o in reconciler.objects("ns")]
     assert names == [("Attribute", "z"), ("Feature", "a"), ("Feature", "b"), ("Datafile", "d")]
+
+
+def test_input_changes_after_the_first_listing_are_noted_for_the_reconciling_mark() -> None:
+    reconciler = make_reconciler()
+    remember(reconciler, obj("Feature", "a"))
+    reconciler.expect(["uid-Feature-a"])
+    assert reconciler.changes._pending == {}  # start-up rewrites no status
+    remember(reconciler, obj("Feature", "a", description="new"))
+    remember(reconciler, obj("Segment", "s", namespace="other"))
+    assert reconciler.changes._pending == {
+        "ns": "Feature a changed",
+        "other": "Segment s changed",
+    }
+    reconciler.changes._pending.clear()
+    status_only = obj("Feature", "a", description="new")
+    status_only["status"] = {"observedGeneration": 1}
+    remember(reconciler, status_only)
+    assert reconciler.changes._pending == {}  # our own status writes come back as events
+    reconciler.forget("uid-Feature-a", "ns")
+    assert reconciler.changes._pending == {"ns": "Feature a was deleted"}
