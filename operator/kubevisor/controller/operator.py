@@ -14,6 +14,7 @@ from lightkube import AsyncClient
 
 from kubevisor.controller.handlers import register
 from kubevisor.controller.leader import LeaderElector
+from kubevisor.controller.login import login
 from kubevisor.controller.metrics import Metrics, make_app
 from kubevisor.controller.publisher import Publisher
 from kubevisor.controller.reconciler import Reconciler
@@ -29,9 +30,7 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
     registry = kopf.OperatorRegistry()
     register(registry, reconciler)
 
-    @kopf.on.login(registry=registry)
-    def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
-        return kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
+    kopf.on.login(registry=registry)(login)
 
     @kopf.on.startup(registry=registry)
     def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
