@@ -14,6 +14,8 @@ BIN_DIR_VARIABLE = "KUBEVISOR_CONTROLPLANE_BIN"
 
 BUILD_SCRIPT = Path("tools") / "controlplane" / "build.sh"
 CONTROL_PLANE_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager")
+NODE_BINARIES = ("kubelet", "kube-scheduler")
+"""Built by the same script, into the same folder; only a node (`--node`) runs them."""
 
 
 class BinariesError(RuntimeError):
@@ -27,18 +29,7 @@ def control_plane_bin_dir() -> Path:
     visible) and the folder on stdout.
     """
     override = os.environ.get(BIN_DIR_VARIABLE)
-    if override:
-        bin_dir = Path(override)
-    else:
-        script = find_build_script()
-        result = subprocess.run(
-            ["bash", str(script)], stdout=subprocess.PIPE, text=True, check=False
-        )
-        if result.returncode != 0:
-            raise BinariesError(
-                f"{script} failed with exit code {result.returncode}; see its output above"
-            )
-        bin_dir = Path(result.stdout.strip().splitlines()[-1])
+    bin_dir = Path(override) if override else run_build_script(BUILD_SCRIPT)
     missing = [name for name in CONTROL_PLANE_BINARIES if not (bin_dir / name).is_file()]
     if missing:
         raise BinariesError(f"{bin_dir} lacks {', '.join(missing)}; run {BUILD_SCRIPT}")
@@ -47,15 +38,32 @@ def control_plane_bin_dir() -> Path:
 
 def find_build_script(start: Path | None = None) -> Path:
     """tools/controlplane/build.sh of the source checkout this package runs from."""
+    return find_source_file(BUILD_SCRIPT, start)
+
+
+def find_source_file(relative: Path, start: Path | None = None) -> Path:
+    """`relative` (a path inside the repository) of the source checkout this package runs from."""
     here = (start or Path(__file__)).resolve()
     for folder in here.parents:
-        candidate = folder / BUILD_SCRIPT
+        candidate = folder / relative
         if candidate.is_file():
             return candidate
     raise BinariesError(
-        f"cannot find {BUILD_SCRIPT} above {here}: run from a kubevisor source checkout, "
+        f"cannot find {relative} above {here}: run from a kubevisor source checkout, "
         f"or set {BIN_DIR_VARIABLE} to a folder with {', '.join(CONTROL_PLANE_BINARIES)}"
     )
+
+
+def run_build_script(relative: Path) -> Path:
+    """Run a tools/*/build*.sh script (progress passes through on stderr) and return the path
+    it prints last on stdout."""
+    script = find_source_file(relative)
+    result = subprocess.run(["bash", str(script)], stdout=subprocess.PIPE, text=True, check=False)
+    if result.returncode != 0:
+        raise BinariesError(
+            f"{script} failed with exit code {result.returncode}; see its output above"
+        )
+    return Path(result.stdout.strip().splitlines()[-1])
 
 
 def find_weed() -> Path:
