@@ -4,6 +4,7 @@ containerd, and the operator installed from charts/kubevisor with helm."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def load_images(run_dir: Path) -> None:
 
 
 def helm_binary() -> Path:
-    return run_build_script(HELM_SCRIPT)
+    """$HELM, else the helm tools/helm/build.sh builds (cached), as tools/gen/kustomize.py."""
+    override = os.environ.get("HELM")
+    return Path(override) if override else run_build_script(HELM_SCRIPT)
 
 
 def install_operator(info: ClusterInfo, *values: str) -> None:
