@@ -71,6 +71,8 @@ def apiserver_argv(
         f"--service-cluster-ip-range={SERVICE_CIDR}",
         "--authorization-mode=RBAC",
         service_accounts,
+        # Logs and exec go to the kubelet at the node's address; its name resolves nowhere.
+        "--kubelet-preferred-address-types=InternalIP",
         "--allow-privileged=true",
         "--v=1",
     ]
