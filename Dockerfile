@@ -1,32 +1,39 @@
-# The operator image: `kubevisor operator` as a non-root user on a read-only root filesystem.
-# Not built in this repository's CI (no container runtime there); see docs/operations.md.
+# The operator image: `kubevisor operator` as a non-root user on a read-only root filesystem,
+# under any uid (USER is set in the environment, so nothing looks the uid up in /etc/passwd).
 #
+# One definition, two builders:
 #   docker build -t kubevisor/operator:0.1.0 .
-#
-# Base images are pinned by tag; pin them by digest (@sha256:...) in your own build pipeline.
+#   kubevisor dev up --node    (Debian's mmdebstrap, umoci and skopeo; no Docker, no registry)
+# The second reads this file (operator/kubevisor/devcluster/node/dockerfile.py): keep it one
+# stage, FROM debian, and RUN, COPY, ENV, LABEL, USER, EXPOSE, ENTRYPOINT, CMD in exec form.
+# Pin the base by digest (@sha256:...) in your own build pipeline.
 
-FROM python:3.11.11-slim-bookworm AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-WORKDIR /src
-COPY pyproject.toml README.md LICENSE ./
-COPY operator ./operator
-COPY client ./client
-# A wheel of kubevisor plus wheels of everything the operator needs, installed into a venv that
-# the runtime stage copies whole.
-RUN python -m venv /opt/kubevisor \
- && /opt/kubevisor/bin/pip install --upgrade pip==25.0.1 \
- && /opt/kubevisor/bin/pip install ./client '.[operator]' \
- && /opt/kubevisor/bin/python -m compileall -q /opt/kubevisor
-
-FROM python:3.11.11-slim-bookworm
+FROM debian:bookworm-slim
 LABEL org.opencontainers.image.title="kubevisor operator" \
       org.opencontainers.image.description="Featurevisor-compatible feature management, native to Kubernetes"
-# Compiled bytecode is in the image: nothing tries to write .pyc files on the read-only root.
-ENV PATH=/opt/kubevisor/bin:$PATH \
+ENV PATH=/opt/kubevisor/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
-COPY --from=build /opt/kubevisor /opt/kubevisor
-RUN groupadd --system --gid 10001 kubevisor \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    USER=kubevisor \
+    HOME=/tmp
+COPY pyproject.toml README.md LICENSE /src/
+COPY operator /src/operator
+COPY client /src/client
+# Debian's Python 3.11, a venv with kubevisor and what the operator needs, compiled bytecode
+# (nothing writes .pyc files on the read-only root), then the build inputs and caches removed.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
+ && python3 -m venv /opt/kubevisor \
+ && /opt/kubevisor/bin/pip install '/src[operator]' \
+ && /opt/kubevisor/bin/pip uninstall -y pip \
+ && /opt/kubevisor/bin/python -m compileall -q /opt/kubevisor \
+ && apt-get purge -y python3-venv python3-pip-whl python3-setuptools-whl \
+ && apt-get autoremove -y \
+ && rm -rf /src /var/lib/apt/lists/* /var/cache/apt/* /var/log/* \
+      /usr/share/doc/* /usr/share/man/* /usr/share/locale/* \
+ && groupadd --system --gid 10001 kubevisor \
  && useradd --system --uid 10001 --gid kubevisor --no-create-home --shell /usr/sbin/nologin kubevisor
 USER 10001:10001
 EXPOSE 8080

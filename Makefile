@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: example build-example test check venv controlplane test-tools generate
+.PHONY: example build-example test check venv controlplane test-tools node-tools generate
 
 venv: $(VENV)/.installed
 
@@ -51,6 +51,12 @@ test-tools: controlplane
 	bash tools/kstatus/build.sh >/dev/null
 	bash tools/flux/build.sh >/dev/null
 
+# What a real node needs (`kubevisor dev cluster up --node`, the `node` tests): containerd, runc,
+# CNI plugins, iptables and the image tools (mmdebstrap, umoci, skopeo) from Debian's packages.
+# Installs as root; without root it says what is missing and the node tests skip.
+node-tools:
+	bash tools/node/install.sh
+
 # Files derived from crds/ and charts/kubevisor (chart crds/, deploy/, Argo CD health ConfigMap,
 # docs/crd-reference.md); tests fail when they drift.
 generate: venv
@@ -59,5 +65,5 @@ generate: venv
 	$(BIN)/python tools/gen/crd_reference.py
 
 # Everything CI runs: static checks, then unit, conformance and integration tests.
-test: check test-tools
+test: check test-tools node-tools
 	$(BIN)/pytest

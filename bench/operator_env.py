@@ -124,7 +124,7 @@ class Operator:
             "KUBEVISOR_NAMESPACES": NAMESPACE,
             "KUBEVISOR_LEASE_NAMESPACE": NAMESPACE,
             "KUBEVISOR_METRICS_HOST": LOOPBACK,
-            "KUBEVISOR_METRICS_PORT": str(self.port),
+            "KUBEVISOR_METRICS_PORT_NUMBER": str(self.port),
             **env,
         }
         self.log = log.open("ab")

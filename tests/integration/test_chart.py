@@ -158,3 +158,18 @@ def test_kustomize_overlay_renders_and_applies_server_side(
         assert env["KUBEVISOR_NAMESPACES"] == "features"
     else:
         assert "ClusterRole" in kinds
+
+
+def test_pods_get_no_service_links_and_default_datafiles_describe_their_target() -> None:
+    # A release named `kubevisor` has a Service `kubevisor-metrics`; its service-link variables
+    # (`KUBEVISOR_METRICS_PORT=tcp://…`) once crashed the operator. Featurevisor requires a
+    # target description, and a Datafile without one never publishes.
+    rendered = documents(
+        helm_template("kubevisor", RELEASE_NAMESPACE, "defaultDatafiles.enabled=true")
+    )
+    deployment = next(doc for doc in rendered if doc["kind"] == "Deployment")
+    assert deployment["spec"]["template"]["spec"]["enableServiceLinks"] is False
+    datafiles = [doc for doc in rendered if doc["kind"] == "Datafile"]
+    assert datafiles
+    for datafile in datafiles:
+        assert datafile["spec"]["description"].strip()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds (or reuses) the test control plane binaries: etcd, kube-apiserver,
-# kube-controller-manager, from the Go modules pinned in go.mod / go.sum next to this script.
+# Builds (or reuses) the dev cluster's binaries: etcd, kube-apiserver, kube-controller-manager,
+# and for a node (`kubevisor dev cluster up --node`) kube-scheduler and kubelet, from the Go
+# modules pinned in go.mod / go.sum next to this script, in one `go build`.
 #
 # Binaries go to a cache outside the repository:
 #   ${XDG_CACHE_HOME:-~/.cache}/kubevisor/controlplane/<kubernetes version>/
@@ -31,14 +32,15 @@ minor="$(cut -d. -f2 <<<"$k8s_version")"
 
 # Bump when the build flags below change: binaries from another recipe then live in their own
 # folder (<version>-r<recipe>), so branches with different recipes never overwrite each other.
-recipe=1
+recipe=2 # 2: adds kube-scheduler and kubelet
 cache_root="$gobuild_cache_root/controlplane"
 bin_dir="$cache_root/$k8s_version"
 if ((recipe > 1)); then
     bin_dir+="-r$recipe"
 fi
 stamp="$(cat go.mod go.sum | sha256sum | cut -d' ' -f1)"
-binaries=(etcd kube-apiserver kube-controller-manager)
+binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet)
+k8s_commands=(kube-apiserver kube-controller-manager kube-scheduler kubelet)
 
 up_to_date() {
     [[ -f "$bin_dir/.stamp" && "$(cat "$bin_dir/.stamp")" == "$stamp" ]] || return 1
@@ -77,14 +79,17 @@ k8s_ldflags+=" -X k8s.io/client-go/pkg/version.gitMinor=$minor"
 # Tags as in hack/lib/golang.sh: no test-only code, no gRPC tracing pages.
 k8s_tags="selinux,notest,grpcnotrace"
 
-say "go build -trimpath -tags=$k8s_tags -ldflags='$k8s_ldflags' k8s.io/kubernetes/cmd/{kube-apiserver,kube-controller-manager}"
-gobuild_run "kube-apiserver and kube-controller-manager $k8s_version (first time: several minutes)" \
-    go build -trimpath -tags="$k8s_tags" -ldflags="$k8s_ldflags" -o "$work/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-
+# One `go build` for every command, etcd included: they share most packages, and one invocation
+# compiles each package once and links the binaries in parallel. etcd's main package is the
+# module root, so go names its binary `server`.
 etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
 say "etcd: go.etcd.io/etcd/server/v3 $etcd_version, the version Kubernetes $k8s_version pins"
-gobuild_run "etcd $etcd_version" go build -trimpath -ldflags="-s -w" -o "$work/etcd" go.etcd.io/etcd/server/v3
+k8s_packages=("${k8s_commands[@]/#/k8s.io/kubernetes/cmd/}")
+say "go build -trimpath -tags=$k8s_tags -ldflags='$k8s_ldflags' ${k8s_packages[*]} go.etcd.io/etcd/server/v3"
+gobuild_run "${k8s_commands[*]} $k8s_version and etcd $etcd_version (first time: several minutes)" \
+    go build -trimpath -tags="$k8s_tags" -ldflags="$k8s_ldflags" -o "$work/" \
+    "${k8s_packages[@]}" go.etcd.io/etcd/server/v3
+mv "$work/server" "$work/etcd"
 
 mkdir -p "$bin_dir"
 for name in "${binaries[@]}"; do

@@ -40,6 +40,8 @@ def register(subparsers: Any) -> None:
             help="folder holding the cluster's state, logs and data "
             "(default: $XDG_RUNTIME_DIR/kubevisor/dev or ~/.cache/kubevisor/dev)",
         )
+        if name == "up":
+            add_node_option(action)
         action.set_defaults(handler=handler)
         if name == "up":
             action.add_argument(
@@ -50,6 +52,15 @@ def register(subparsers: Any) -> None:
             )
 
 
+def add_node_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--node",
+        action="store_true",
+        help="also run a real node (containerd, kubelet, kube-scheduler, pod network) so pods "
+        "run; needs root and the packages of tools/node/install.sh",
+    )
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -58,12 +69,13 @@ class DevError(RuntimeError):
     """Something the developer has to fix; the message says what."""
 
 
-def ensure_cluster(run_dir: Path) -> ClusterInfo:
+def ensure_cluster(run_dir: Path, *, node: bool = False) -> ClusterInfo:
     """The dev cluster in `run_dir`: the running one, or a new one (binaries built on first
-    use). Raises DevError with the reason when it cannot start."""
+    use), with a real node if `node`. Raises DevError with the reason when it cannot start."""
     try:
         from kubevisor.devcluster.binaries import BinariesError, control_plane_bin_dir, find_weed
         from kubevisor.devcluster.cluster import Cluster, remove_run_dir
+        from kubevisor.devcluster.node.errors import NodeError
         from kubevisor.devcluster.process import StartError
         from kubevisor.devcluster.state import load_state
     except ImportError as error:
@@ -75,6 +87,11 @@ def ensure_cluster(run_dir: Path) -> ClusterInfo:
     previous = load_state(run_dir)
     if previous is not None:
         if len(previous.running()) == len(previous.processes):
+            if node and not previous.node:
+                raise DevError(
+                    f"the dev cluster in {run_dir} runs without a node; "
+                    "stop it (kubevisor dev down) and start it again with --node"
+                )
             _say(f"dev cluster already running (run dir {run_dir})")
             return previous
         _say(f"cleaning up a dev cluster that is partly gone (run dir {run_dir})")
@@ -83,9 +100,11 @@ def ensure_cluster(run_dir: Path) -> ClusterInfo:
     try:
         bin_dir = control_plane_bin_dir()
         weed = find_weed()
-        _say(f"starting dev cluster in {run_dir}")
-        info = Cluster(run_dir, control_plane_bin=bin_dir, weed=weed, die_with_parent=False).start()
-    except (BinariesError, StartError) as error:
+        _say(f"starting dev cluster{' with a node' if node else ''} in {run_dir}")
+        info = Cluster(
+            run_dir, control_plane_bin=bin_dir, weed=weed, die_with_parent=False, node=node
+        ).start()
+    except (BinariesError, StartError, NodeError) as error:
         raise DevError(str(error)) from None
     _say(f"dev cluster ready: API server {info.api_server}, S3 {info.s3_endpoint}")
     return info
@@ -96,7 +115,7 @@ def _up(args: argparse.Namespace) -> int:
 
     run_dir: Path = args.run_dir or default_run_dir()
     try:
-        info = ensure_cluster(run_dir)
+        info = ensure_cluster(run_dir, node=args.node)
         if args.gitops:
             from kubevisor.cli.dev_gitops import ensure_gitops
 

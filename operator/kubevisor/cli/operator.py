@@ -31,7 +31,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--metrics-port",
         type=int,
-        help="port of /metrics, /healthz and /readyz (default: $KUBEVISOR_METRICS_PORT or 8080)",
+        help=(
+            "port of /metrics, /healthz and /readyz "
+            "(default: $KUBEVISOR_METRICS_PORT_NUMBER or 8080)"
+        ),
     )
     parser.add_argument(
         "--debounce",

@@ -52,6 +52,9 @@ def register(dev_commands: Any) -> None:
                 default=BUNDLED_EXAMPLE,
                 help="manifests to apply (default: the bundled examples/shop)",
             )
+            from kubevisor.cli.dev import add_node_option
+
+            add_node_option(action)
         action.set_defaults(handler=handler)
 
 
@@ -73,15 +76,24 @@ def _up(args: argparse.Namespace) -> int:
         _say(f"kubevisor dev up: {example} does not exist; pass --example MANIFESTS")
         return 1
     try:
-        info = ensure_cluster(_run_dir(args))
-        install_crds(info)
-        start_operator(info)
+        info = ensure_cluster(_run_dir(args), node=args.node)
+        if args.node:
+            from kubevisor.cli import playground_node
+
+            playground_node.start_operator_on_node(info)
+        else:
+            install_crds(info)
+            start_operator(info)
         namespaces = apply_example(info, example)
         wait_ready(info, namespaces)
+        if args.node:
+            playground_node.start_example_app(info)
     except (DevError, PlaygroundError) as error:
         _say(f"kubevisor dev up: {error}")
         return 1
     show(info, namespaces)
+    if args.node:
+        playground_node.show_how_to_watch(info, _command_name())
     return 0
 
 

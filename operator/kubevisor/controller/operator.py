@@ -18,6 +18,7 @@ from kubevisor.controller.compiler import RECURSION_LIMIT, CompilePool
 from kubevisor.controller.grants import register_grants
 from kubevisor.controller.handlers import register
 from kubevisor.controller.leader import LeaderElector
+from kubevisor.controller.login import login
 from kubevisor.controller.metrics import Metrics, make_app
 from kubevisor.controller.publisher import Publisher
 from kubevisor.controller.reconciler import Reconciler
@@ -50,9 +51,7 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
     register(registry, reconciler)
     register_grants(registry, reconciler)
 
-    @kopf.on.login(registry=registry)
-    def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
-        return kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
+    kopf.on.login(registry=registry)(login)
 
     @kopf.on.startup(registry=registry)
     def configure(settings: kopf.OperatorSettings, **_: Any) -> None:

@@ -13,14 +13,45 @@ SERVICE_CIDR = "10.0.0.0/24"
 SERVICE_IP = "10.0.0.1"
 """The first address of SERVICE_CIDR: the `kubernetes` Service, listed in the serving cert."""
 
+SERVING_NAMES = (
+    "localhost",
+    "kubernetes",
+    "kubernetes.default",
+    "kubernetes.default.svc",
+    "kubernetes.default.svc.cluster.local",
+)
+"""DNS names in the serving certificate: loopback clients, and in-cluster clients of a node."""
+SERVING_IPS = (LOOPBACK, SERVICE_IP)
+
 CONTROLLERS = ("garbage-collector-controller", "namespace-controller")
 """Enough for ownerReference garbage collection and namespace deletion; nothing that needs
 nodes, pods or cloud access."""
+NODE_CONTROLLERS = (
+    *CONTROLLERS,
+    "deployment-controller",
+    "replicaset-controller",
+    "endpointslice-controller",
+    "serviceaccount-controller",
+    "serviceaccount-token-controller",
+    "root-ca-certificate-publisher-controller",
+    "node-lifecycle-controller",
+)
+"""What workloads on a node need: Deployments make ReplicaSets make Pods; every namespace gets
+its `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap that token volumes project;
+the node-lifecycle controller lifts the not-ready taint a new node registers with."""
 
 
 def apiserver_argv(
-    binary: Path, *, pki: Pki, etcd_port: int, port: int, cert_dir: Path
+    binary: Path, *, pki: Pki, etcd_port: int, port: int, cert_dir: Path, node: bool = False
 ) -> list[str]:
+    # With a node, pods get service-account tokens (the admission plugin adds the volume);
+    # without one, no service-account controller runs, so namespaces get no default
+    # ServiceAccount and the plugin would refuse every pod.
+    service_accounts = (
+        "--enable-admission-plugins=ServiceAccount"
+        if node
+        else "--disable-admission-plugins=ServiceAccount"
+    )
     return [
         str(binary),
         f"--etcd-servers=http://{LOOPBACK}:{etcd_port}",
@@ -39,26 +70,36 @@ def apiserver_argv(
         f"--service-account-signing-key-file={pki.service_account_key}",
         f"--service-cluster-ip-range={SERVICE_CIDR}",
         "--authorization-mode=RBAC",
-        # No service-account controllers run, so namespaces get no default ServiceAccount.
-        "--disable-admission-plugins=ServiceAccount",
+        service_accounts,
+        # Logs and exec go to the kubelet at the node's address; its name resolves nowhere.
+        "--kubelet-preferred-address-types=InternalIP",
         "--allow-privileged=true",
         "--v=1",
     ]
 
 
 def controller_manager_argv(
-    binary: Path, *, kubeconfig: Path, port: int, cert_dir: Path
+    binary: Path, *, kubeconfig: Path, port: int, cert_dir: Path, node_pki: Pki | None = None
 ) -> list[str]:
-    return [
+    """`node_pki` (a cluster with a node) adds the controllers pods need and their keys."""
+    argv = [
         str(binary),
         f"--kubeconfig={kubeconfig}",
         f"--bind-address={LOOPBACK}",
         f"--secure-port={port}",
         f"--cert-dir={cert_dir}",
         "--leader-elect=false",
-        f"--controllers={','.join(CONTROLLERS)}",
+        f"--controllers={','.join(NODE_CONTROLLERS if node_pki else CONTROLLERS)}",
         "--v=1",
     ]
+    if node_pki is not None:
+        argv += [
+            f"--service-account-private-key-file={node_pki.service_account_key}",
+            f"--root-ca-file={node_pki.ca_cert}",
+            # Taints and evictions of a node that stops reporting: not in a dev cluster.
+            "--node-monitor-grace-period=1h",
+        ]
+    return argv
 
 
 def client_tls_context(pki: Pki) -> ssl.SSLContext:

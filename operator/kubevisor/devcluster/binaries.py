@@ -14,6 +14,8 @@ BIN_DIR_VARIABLE = "KUBEVISOR_CONTROLPLANE_BIN"
 
 BUILD_SCRIPT = Path("tools") / "controlplane" / "build.sh"
 CONTROL_PLANE_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager")
+NODE_BINARIES = ("kubelet", "kube-scheduler")
+"""Built by the same script, into the same folder; only a node (`--node`) runs them."""
 
 
 class BinariesError(RuntimeError):
@@ -27,40 +29,50 @@ def control_plane_bin_dir() -> Path:
     visible) and the folder on stdout.
     """
     override = os.environ.get(BIN_DIR_VARIABLE)
-    bin_dir = Path(override) if override else run_build_script(find_build_script())
+    bin_dir = Path(override) if override else run_build_script(BUILD_SCRIPT)
     missing = [name for name in CONTROL_PLANE_BINARIES if not (bin_dir / name).is_file()]
     if missing:
         raise BinariesError(f"{bin_dir} lacks {', '.join(missing)}; run {BUILD_SCRIPT}")
     return bin_dir
 
 
-def run_build_script(script: Path) -> Path:
-    """Run a tools/*/build.sh and return the folder it prints last on stdout; its progress
-    goes to stderr, passed through, so a first, long build is visible."""
+def find_build_script(start: Path | None = None) -> Path:
+    """tools/controlplane/build.sh of the source checkout this package runs from."""
+    return find_source_file(BUILD_SCRIPT, start)
+
+
+def find_source_file(
+    relative: Path,
+    start: Path | None = None,
+    *,
+    instead: str = f"set {BIN_DIR_VARIABLE} to a folder with {', '.join(CONTROL_PLANE_BINARIES)}",
+) -> Path:
+    """`relative` (a path inside the repository) of the source checkout this package runs
+    from; `instead` says in the error how to do without it."""
+    here = (start or Path(__file__)).resolve()
+    for folder in here.parents:
+        candidate = folder / relative
+        if candidate.is_file():
+            return candidate
+    raise BinariesError(
+        f"cannot find {relative} above {here}: run from a kubevisor source checkout, or {instead}"
+    )
+
+
+def run_build_script(relative: Path, *, instead: str | None = None) -> Path:
+    """Run a tools/*/build*.sh script (progress passes through on stderr) and return the path
+    it prints last on stdout; `instead` says how to do without the script."""
+    script = (
+        find_source_file(relative)
+        if instead is None
+        else find_source_file(relative, instead=instead)
+    )
     result = subprocess.run(["bash", str(script)], stdout=subprocess.PIPE, text=True, check=False)
     if result.returncode != 0:
         raise BinariesError(
             f"{script} failed with exit code {result.returncode}; see its output above"
         )
     return Path(result.stdout.strip().splitlines()[-1])
-
-
-def find_build_script(
-    start: Path | None = None,
-    *,
-    script: Path = BUILD_SCRIPT,
-    instead: str = f"set {BIN_DIR_VARIABLE} to a folder with {', '.join(CONTROL_PLANE_BINARIES)}",
-) -> Path:
-    """`script` (tools/controlplane/build.sh) of the source checkout this package runs from;
-    `instead` says in the error how to do without it."""
-    here = (start or Path(__file__)).resolve()
-    for folder in here.parents:
-        candidate = folder / script
-        if candidate.is_file():
-            return candidate
-    raise BinariesError(
-        f"cannot find {script} above {here}: run from a kubevisor source checkout, or {instead}"
-    )
 
 
 def find_weed() -> Path:

@@ -1,5 +1,6 @@
 """Start and stop the whole dev cluster: etcd, kube-apiserver, kube-controller-manager and the
-S3 server, in one run directory, on free loopback ports."""
+S3 server, in one run directory, on free loopback ports; with `node=True` also a real node
+(devcluster/node: containerd, kubelet, kube-scheduler, pod networking)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from pathlib import Path
 from types import TracebackType
 
 from kubevisor.devcluster import apiserver, etcd, s3
-from kubevisor.devcluster.binaries import control_plane_bin_dir, find_weed
+from kubevisor.devcluster.binaries import (
+    NODE_BINARIES,
+    BinariesError,
+    control_plane_bin_dir,
+    find_weed,
+)
 from kubevisor.devcluster.kubeconfig import render_kubeconfig
 from kubevisor.devcluster.pki import write_pki
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
@@ -41,8 +47,10 @@ class Cluster:
         control_plane_bin: Path,
         weed: Path,
         die_with_parent: bool = True,
+        node: bool = False,
     ) -> None:
         self.run_dir = run_dir.absolute()
+        self.node = node
         self.control_plane_bin = control_plane_bin
         self.weed = weed
         self.die_with_parent = die_with_parent
@@ -75,7 +83,12 @@ class Cluster:
         return self.info
 
     def stop(self) -> None:
-        """Stop every server this object started, the last started first."""
+        """Stop every server this object started, the last started first (the node's
+        containers, mounts and network before anything else)."""
+        if self.node:
+            from kubevisor.devcluster.node.node import tear_down_node
+
+            tear_down_node(self.run_dir)
         while self._processes:
             self._processes.pop().stop()
         remove_files(self._leftover_files)
@@ -106,7 +119,11 @@ class Cluster:
     def _start(self) -> ClusterInfo:
         run = self.run_dir
         run.mkdir(mode=0o700, parents=True, exist_ok=True)
-        pki = write_pki(run / "pki")
+        if self.node:
+            _check_node_possible(self.control_plane_bin)
+        pki = write_pki(
+            run / "pki", ip_addresses=apiserver.SERVING_IPS, dns_names=apiserver.SERVING_NAMES
+        )
         etcd_port, peer_port, api_port, kcm_port, s3_port, *weed_ports = pick_ports(
             5 + len(s3.WEED_PORT_FLAGS)
         )
@@ -149,6 +166,7 @@ class Cluster:
                 etcd_port=etcd_port,
                 port=api_port,
                 cert_dir=run / "apiserver",
+                node=self.node,
             ),
         )
         context = apiserver.client_tls_context(pki)
@@ -173,12 +191,26 @@ class Cluster:
                 kubeconfig=kubeconfig,
                 port=kcm_port,
                 cert_dir=run / "controller-manager",
+                node_pki=pki if self.node else None,
             ),
         )
         weed_process.wait_ready(lambda: s3.s3_answering(s3_port), S3_TIMEOUT)
         kcm_process.wait_ready(
             lambda: apiserver.controller_manager_healthy(kcm_port), CONTROLLER_MANAGER_TIMEOUT
         )
+        if self.node:
+            from kubevisor.devcluster.node.node import start_node
+
+            start_node(
+                run_dir=run,
+                bin_dir=self.control_plane_bin,
+                kubeconfig=kubeconfig,
+                api_server=server,
+                api_port=api_port,
+                service_ip=apiserver.SERVICE_IP,
+                tls=context,
+                spawn=self._spawn,
+            )
         return ClusterInfo(
             run_dir=run,
             kubeconfig=kubeconfig,
@@ -189,6 +221,7 @@ class Cluster:
             s3_region=s3.REGION,
             processes=tuple(p.record for p in self._processes),
             leftover_files=self._leftover_files,
+            node=self.node,
         )
 
     def _spawn(self, name: str, argv: list[str]) -> ServerProcess:
@@ -201,6 +234,17 @@ class Cluster:
         self._processes.append(process)
         self._launches[name] = argv
         return process
+
+
+def _check_node_possible(bin_dir: Path) -> None:
+    from kubevisor.devcluster.node.node import check_node_possible
+
+    check_node_possible()
+    missing = [name for name in NODE_BINARIES if not (bin_dir / name).is_file()]
+    if missing:
+        raise BinariesError(
+            f"{bin_dir} lacks {', '.join(missing)}; run tools/controlplane/build.sh"
+        )
 
 
 def remove_run_dir(run_dir: Path) -> None:
@@ -218,13 +262,13 @@ def temporary_cluster() -> Iterator[ClusterInfo]:
 
 
 @contextlib.contextmanager
-def temporary_cluster_control() -> Iterator[Cluster]:
+def temporary_cluster_control(*, node: bool = False) -> Iterator[Cluster]:
     """`temporary_cluster`, giving the started `Cluster` itself (to stop and start servers)."""
     bin_dir = control_plane_bin_dir()
     weed = find_weed()
     run_dir = Path(tempfile.mkdtemp(prefix="kubevisor-dev-"))
     try:
-        cluster = Cluster(run_dir, control_plane_bin=bin_dir, weed=weed)
+        cluster = Cluster(run_dir, control_plane_bin=bin_dir, weed=weed, node=node)
         with cluster:
             yield cluster
     finally:

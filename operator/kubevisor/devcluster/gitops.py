@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kubevisor.devcluster.binaries import BinariesError, find_build_script, run_build_script
+from kubevisor.devcluster.binaries import BinariesError, run_build_script
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.probes import http_status
 from kubevisor.devcluster.process import ProcessRecord, ServerProcess
@@ -41,11 +41,10 @@ def flux_dir() -> Path:
     if override:
         folder = Path(override)
     else:
-        script = find_build_script(
-            script=FLUX_BUILD_SCRIPT,
+        folder = run_build_script(
+            FLUX_BUILD_SCRIPT,
             instead=f"set {FLUX_DIR_VARIABLE} to a folder with {', '.join(CONTROLLERS)}, crds/",
         )
-        folder = run_build_script(script)
     missing = [name for name in (*CONTROLLERS, "crds") if not (folder / name).exists()]
     if missing:
         raise BinariesError(f"{folder} lacks {', '.join(missing)}; run {FLUX_BUILD_SCRIPT}")

@@ -31,6 +31,8 @@ class ClusterInfo:
     processes: tuple[ProcessRecord, ...]
     leftover_files: tuple[Path, ...] = ()
     """Files outside the run dir that the servers leave behind, removed on stop."""
+    node: bool = False
+    """Has a real node (devcluster/node), torn down before the processes stop."""
 
     @property
     def state_file(self) -> Path:
@@ -54,7 +56,12 @@ class ClusterInfo:
         return [record for record in self.processes if record.is_running()]
 
     def stop(self) -> None:
-        """Stop every process, the last started first."""
+        """Stop every process, the last started first (a node's containers, mounts and network
+        before anything else)."""
+        if self.node:
+            from kubevisor.devcluster.node.node import tear_down_node
+
+            tear_down_node(self.run_dir)
         for record in reversed(self.processes):
             record.stop()
         remove_files(self.leftover_files)
@@ -84,6 +91,7 @@ class ClusterInfo:
                 {"name": r.name, "pid": r.pid, "start_ticks": r.start_ticks} for r in self.processes
             ],
             "leftover_files": [str(path) for path in self.leftover_files],
+            "node": self.node,
         }
         return json.dumps(data, indent=2) + "\n"
 
@@ -103,6 +111,7 @@ class ClusterInfo:
                 for p in data["processes"]
             ),
             leftover_files=tuple(Path(path) for path in data.get("leftover_files", [])),
+            node=bool(data.get("node", False)),
         )
 
     def save(self) -> None:

@@ -112,7 +112,7 @@ class OperatorProcess:
             "KUBECONFIG": str(cluster.kubeconfig),
             "KUBEVISOR_NAMESPACES": namespace,
             "KUBEVISOR_METRICS_HOST": LOOPBACK,
-            "KUBEVISOR_METRICS_PORT": str(self.port),
+            "KUBEVISOR_METRICS_PORT_NUMBER": str(self.port),
             "KUBEVISOR_LEASE_NAMESPACE": namespace,
             "KUBEVISOR_LEASE_NAME": "kubevisor-operator",
             "KUBEVISOR_LEASE_SECONDS": str(lease_seconds),

@@ -1,0 +1,51 @@
+"""`kubevisor dev up --node`: the whole picture on a real node. The operator runs as pods
+installed from charts/kubevisor with the image built from the Dockerfile, the example is
+applied, and the example app (examples/app) logs its official SDK's decisions, which follow
+every edit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kubevisor.devcluster.state import ClusterInfo
+
+EXAMPLE_APP = Path(__file__).resolve().parents[3] / "examples" / "app" / "deployment.yaml"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def start_operator_on_node(info: ClusterInfo) -> None:
+    """Images built (or reused) and imported, then `helm upgrade --install` of the chart."""
+    from kubevisor.cli.playground import PlaygroundError
+    from kubevisor.devcluster.node import workloads
+    from kubevisor.devcluster.node.errors import NodeError
+    from kubevisor.devcluster.progress import StepError
+
+    try:
+        _say("building (first time: minutes) or reusing the operator and example app images")
+        workloads.load_images(info.run_dir)
+        _say(f"installing charts/kubevisor as release {workloads.RELEASE!r} (two replicas)")
+        workloads.install_operator(info)
+    except (NodeError, StepError) as error:
+        raise PlaygroundError(str(error)) from None
+
+
+def start_example_app(info: ClusterInfo) -> None:
+    from kubevisor.cli.playground import kubectl
+
+    _say(f"starting the example app ({EXAMPLE_APP})")
+    kubectl(info, "apply", "-f", str(EXAMPLE_APP))
+
+
+def show_how_to_watch(info: ClusterInfo, kubevisor: str) -> None:
+    print("The app's official Featurevisor SDK logs its decisions whenever the datafile changes:")
+    print(f'  eval "$({kubevisor} dev cluster up --run-dir {info.run_dir})"')
+    print("  kubectl logs -f -n shop deploy/flags-demo")
+    print("  kubectl edit feature checkout -n shop   # e.g. staging percentage 100 -> 0")
+    print("  kubectl logs -n kubevisor -l app.kubernetes.io/name=kubevisor   # the operator pods")
+    print(f"  {kubevisor} dev down   # stop everything, node included")

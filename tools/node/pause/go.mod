@@ -1,0 +1,3 @@
+module kubevisor.io/tools/node/pause
+
+go 1.24.0
