@@ -1,5 +1,5 @@
-"""`kubevisor lint SOURCE`: check every definition (spec §9) of a Featurevisor project folder,
-or of every namespace in Kubernetes manifests."""
+"""`kubevisor lint SOURCE`: check every definition (docs/featurevisor.md §9) of a Featurevisor
+project folder, or of every namespace in Kubernetes manifests."""
 
 from __future__ import annotations
 
