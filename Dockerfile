@@ -26,7 +26,7 @@ COPY client /src/client
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
  && python3 -m venv /opt/kubevisor \
- && /opt/kubevisor/bin/pip install '/src[operator]' \
+ && /opt/kubevisor/bin/pip install /src/client '/src[operator]' \
  && /opt/kubevisor/bin/pip uninstall -y pip \
  && /opt/kubevisor/bin/python -m compileall -q /opt/kubevisor \
  && apt-get purge -y python3-venv python3-pip-whl python3-setuptools-whl \

@@ -4,6 +4,7 @@ client and nothing else, and importing it loads only the standard library."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,11 +32,13 @@ print(json.dumps({"third_party": third_party, "distributions": distributions}))
 
 def test_client_installs_alone_and_imports_only_the_standard_library(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
+    # setuptools builds in the source folder: build a copy, so the checkout stays clean.
+    source = shutil.copytree(CLIENT, tmp_path / "client", ignore=shutil.ignore_patterns("build"))
     # The wheel is built with this environment's setuptools, offline: the test needs no index.
     subprocess.run(
         [
             *(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"),
-            *("--no-build-isolation", "--wheel-dir", str(wheels), str(CLIENT)),
+            *("--no-build-isolation", "--wheel-dir", str(wheels), str(source)),
         ],
         check=True,
     )

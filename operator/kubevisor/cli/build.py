@@ -141,7 +141,8 @@ _YARGS_HEX = re.compile(r"0x[0-9a-fA-F]+\Z", re.IGNORECASE)
 
 def yargs_revision(text: str | None) -> str | None:
     """`--revision` as upstream's CLI sees it: yargs turns numeric text into a number, so
-    `1.0` becomes "1", and a revision that is the number 0 counts as not given (§5.12)."""
+    `1.0` becomes "1", and a revision that is the number 0 counts as not given (docs/featurevisor.md
+    §5.12)."""
     if text is None:
         return None
     if _YARGS_HEX.match(text):
@@ -214,8 +215,16 @@ def _print_datafile(args: argparse.Namespace, source: BuildSource, state_dir: Pa
 
 def run(args: argparse.Namespace) -> int:
     # One short-lived pass that allocates many objects and frees almost none: the cyclic
-    # garbage collector would only rescan them over and over (about a tenth of the time).
+    # garbage collector would only rescan them over and over (about a tenth of the time). It is
+    # on again afterwards, for whoever called `main` in this process (tests, an embedding tool).
     gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     if not is_project_folder(args.source):
         from kubevisor.cli import build_manifests  # imported here: it imports this module
 

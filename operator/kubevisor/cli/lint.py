@@ -1,11 +1,12 @@
-"""`kubevisor lint SOURCE`: check every definition (spec §9) of a Featurevisor project folder,
-or of every namespace in Kubernetes manifests."""
+"""`kubevisor lint SOURCE`: check every definition (docs/featurevisor.md §9) of a Featurevisor
+project folder, or of every namespace in Kubernetes manifests."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from typing import Any
 
 from kubevisor.cli.output import fail, paint
@@ -44,31 +45,63 @@ def register(subparsers: Any) -> None:
 def source_problems(source: str) -> list[Problem]:
     """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
     each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
-    return source_findings(source)[0]
+    return source_findings(source).problems
 
 
-def source_findings(source: str) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of SOURCE; warnings never fail lint (`core.lint.warnings`)."""
+@dataclass
+class Findings:
+    """What lint found in a SOURCE; warnings never fail it (`core.lint.warnings`)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    progress: list[str] = field(default_factory=list)
+    """For project folders, the lines upstream's `featurevisor lint` prints as it goes."""
+
+
+# The kinds in the order upstream lints them, as its progress lines name them.
+UPSTREAM_ORDER = (
+    (Kind.ATTRIBUTE, "attributes"),
+    (Kind.SEGMENT, "segments"),
+    (Kind.FEATURE, "features"),
+    (Kind.GROUP, "groups"),
+    (Kind.SCHEMA, "schemas"),
+    (Kind.TARGET, "targets"),
+    (Kind.TEST, "tests"),
+)
+
+
+def progress_lines(definitions: Definitions, set_name: str | None) -> list[str]:
+    """`Set "name"` in sets mode, then `Linting N <kind>...` for each kind the project has."""
+    lines = [] if set_name is None else ["", f'Set "{set_name}"']
+    for kind, plural in UPSTREAM_ORDER:
+        if count := len(definitions.of_kind(kind)):
+            lines += [f"Linting {count} {plural}...", ""]
+    return lines
+
+
+def source_findings(source: str) -> Findings:
+    """Errors, warnings and progress of SOURCE: a project folder (every set of a sets project,
+    each linted on its own) or manifests."""
     if source != STDIN and is_project_folder(source):
-        problems: list[Problem] = []  # every set of a sets project, each linted on its own
-        found: list[Problem] = []
+        findings = Findings()
         for layout in project_layouts(source):
             definitions = load_layout(layout)
-            problems += lint(definitions) + missing_targets(definitions, layout)
-            found += variation_weight_warnings(definitions)
-        return problems, found
+            findings.progress += progress_lines(definitions, layout.set_name)
+            findings.problems += lint(definitions) + missing_targets(definitions, layout)
+            findings.warnings += variation_weight_warnings(definitions)
+        findings.progress.append("")
+        return findings
     manifests = read_manifests(source)  # only manifests pay for their loader
     if not manifests.namespaces and not manifests.problems:
         raise SourceError(
             f"{source}: neither a Featurevisor project folder (no featurevisor.config.js) "
             "nor manifests with kubevisor.io/v1alpha1 objects"
         )
-    problems = list(manifests.problems)
-    warnings: list[Problem] = []
+    findings = Findings(problems=list(manifests.problems))
     for namespace in manifests.namespaces.values():
-        problems.extend(lint(namespace.definitions))
-        warnings.extend(variation_weight_warnings(namespace.definitions))
-    return problems, warnings
+        findings.problems += lint(namespace.definitions)
+        findings.warnings += variation_weight_warnings(namespace.definitions)
+    return findings
 
 
 def unreadable_source(error: SourceError) -> dict[str, str]:
@@ -104,12 +137,13 @@ def missing_targets(definitions: Definitions, layout: ProjectLayout) -> list[Pro
 
 def run(args: argparse.Namespace) -> int:
     try:
-        problems, warnings = source_findings(args.source)
+        findings = source_findings(args.source)
     except SourceError as error:
         if args.json:
             print(json.dumps({"errors": [unreadable_source(error)]}, indent=2))
             return 1
         return fail("lint", str(error))
+    problems, warnings = findings.problems, findings.warnings
     if problems:
         from kubevisor.sources.problem_lines import with_lines  # only failing lints pay for it
 
@@ -120,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
             found["warnings"] = [warning.as_json() for warning in warnings]
         print(json.dumps(found, indent=2))
     else:
+        for line in findings.progress:
+            print(line)
         for warning in warnings:
             print(f"warning: {warning.render()}", file=sys.stderr)
         for problem in problems:

@@ -1,7 +1,7 @@
 """Condition and segment-expression matching, decision for decision like the official SDK.
 
-The reference is the official Python SDK `featurevisor==3.1.0` (spec §3). Where it differs from
-the JavaScript SDK we follow Python, and say so here:
+The reference is the official Python SDK `featurevisor==3.1.0` (docs/featurevisor.md §3). Where it
+differs from the JavaScript SDK we follow Python, and say so here:
 
 * Attribute paths walk dicts only: list indexes (`items.0`) and `length` are not reachable.
 * Operators are tried independently: an operator whose type guard fails is false, whatever the

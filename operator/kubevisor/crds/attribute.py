@@ -1,4 +1,5 @@
-"""`Attribute.spec`: a Featurevisor attribute (`attributes/<key>.yml`, spec §2.1)."""
+"""`Attribute.spec`: a Featurevisor attribute (`attributes/<key>.yml`, docs/featurevisor.md
+§2.1)."""
 
 from __future__ import annotations
 

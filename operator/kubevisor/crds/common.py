@@ -42,7 +42,8 @@ def promotable_field() -> Node:
 
 
 def conditions_field(description: str) -> Node:
-    """A condition expression (spec §3.1): `*`, a condition, a list, or and/or/not trees."""
+    """A condition expression (docs/featurevisor.md §3.1): `*`, a condition, a list, or and/or/not
+    trees."""
     return union(
         description + ' Grammar: `"*"`, a condition `{attribute, operator, value}`, a list '
         "of conditions (all must match), or `{and|or|not: [...]}` trees nested freely."
@@ -50,7 +51,7 @@ def conditions_field(description: str) -> Node:
 
 
 def segments_field(description: str) -> Node:
-    """A segment expression (spec §3.6): `*`, a key, a list, or and/or/not trees."""
+    """A segment expression (docs/featurevisor.md §3.6): `*`, a key, a list, or and/or/not trees."""
     return union(
         description + ' Grammar: `"*"` (everyone), a segment key, a list of expressions '
         "(all must match), or `{and|or|not: [...]}` trees nested freely."

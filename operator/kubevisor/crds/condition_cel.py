@@ -1,5 +1,5 @@
-"""CEL that checks Featurevisor condition trees (spec §3.1) and segment expressions (§3.6) to a
-bounded depth, and CEL that bounds how deep any value nests (`depth_at_most`).
+"""CEL that checks Featurevisor condition trees (docs/featurevisor.md §3.1) and segment expressions
+(§3.6) to a bounded depth, and CEL that bounds how deep any value nests (`depth_at_most`).
 
 CEL has no recursion, so the check is unrolled: each level accepts `"*"`/a string, a list of
 conditions, a plain condition `{attribute, operator, value?, regexFlags?}`, or `{and|or|not:
@@ -52,7 +52,8 @@ def conditions_ok(node: str, depth: int = MAX_DEPTH) -> str:
 
 
 def segments_ok(node: str, depth: int = MAX_DEPTH) -> str:
-    """CEL that is true when `node` is a well-formed segment expression (spec §3.6)."""
+    """CEL that is true when `node` is a well-formed segment expression (docs/featurevisor.md
+    §3.6)."""
     return _tree_ok(node, depth, plain=False)
 
 

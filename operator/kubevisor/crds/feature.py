@@ -1,4 +1,4 @@
-"""`Feature.spec`: a Featurevisor feature (`features/<key>.yml`, spec §2.3)."""
+"""`Feature.spec`: a Featurevisor feature (`features/<key>.yml`, docs/featurevisor.md §2.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`Group.spec`: a Featurevisor group of mutually exclusive slots (spec §2.4)."""
+"""`Group.spec`: a Featurevisor group of mutually exclusive slots (docs/featurevisor.md §2.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`Schema.spec`: a reusable Featurevisor variable schema (`schemas/<key>.yml`, spec §2.5)."""
+"""`Schema.spec`: a reusable Featurevisor variable schema (`schemas/<key>.yml`, docs/featurevisor.md
+§2.5)."""
 
 from __future__ import annotations
 

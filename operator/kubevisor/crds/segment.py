@@ -1,4 +1,4 @@
-"""`Segment.spec`: a Featurevisor segment (`segments/<key>.yml`, spec §2.2)."""
+"""`Segment.spec`: a Featurevisor segment (`segments/<key>.yml`, docs/featurevisor.md §2.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A feature's `variablesSchema.<name>` entry (spec §2.3.2)."""
+"""A feature's `variablesSchema.<name>` entry (docs/featurevisor.md §2.3.2)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The schema vocabulary Featurevisor shares between attributes, variable schemas and reusable
-schemas (spec §2.1, §2.3.2): type, oneOf, properties, items, enum, const, bounds."""
+schemas (docs/featurevisor.md §2.1, §2.3.2): type, oneOf, properties, items, enum, const, bounds."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -109,3 +110,10 @@ def test_explicit_revision_is_written(tmp_path: Path) -> None:
     assert (
         b'"revision":"1"' in (tmp_path / "o" / "production" / "featurevisor-all.json").read_bytes()
     )
+
+
+def test_build_leaves_the_garbage_collector_on(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    main(["build", "tests/conformance/fixtures/mini/input", "--out", str(tmp_path / "out"),
+          "--state-dir", str(tmp_path / "state")])  # fmt: skip
+    assert gc.isenabled()

@@ -1,4 +1,5 @@
-"""Condition matching: every case of spec §12.3, plus semver, dates, regex flags and segments.
+"""Condition matching: every case of docs/featurevisor.md §12.3, plus semver, dates, regex flags and
+segments.
 
 Expected results are the official Python SDK 3.1.0's (our reference). Rows where the JavaScript
 SDK decides differently are marked `js=` with its answer; each row is also run through the

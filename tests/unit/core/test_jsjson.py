@@ -1,4 +1,4 @@
-"""kubevisor.core.jsjson reproduces ECMAScript JSON.stringify (spec §4.7)."""
+"""kubevisor.core.jsjson reproduces ECMAScript JSON.stringify (docs/featurevisor.md §4.7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""YAML 1.2 core schema like upstream's JavaScript `yaml` package (spec §1.6)."""
+"""YAML 1.2 core schema like upstream's JavaScript `yaml` package (docs/featurevisor.md §1.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Traffic and allocation (§5.5): which bucket ranges each variation gets under each rule.
+"""Traffic and allocation (docs/featurevisor.md §5.5): which bucket ranges each variation gets under
+each rule.
 
 Existing state keeps users where they were: a raised percentage appends new ranges after the
 old ones; anything else (a decrease, changed variations, a new rule, `variationWeights`)

@@ -1,4 +1,5 @@
-"""Target `context` (§5.10): pre-evaluate what a target's fixed context already decides.
+"""Target `context` (docs/featurevisor.md §5.10): pre-evaluate what a target's fixed context already
+decides.
 
 Upstream applies it after hashing, on a JSON deep copy, with its SDK's condition matcher; so do
 we, with `kubevisor.core.conditions`. Its visible quirks are kept: traffic `segments` come back

@@ -1,4 +1,5 @@
-"""One datafile (§4, §5.2-§5.10): selected features, their segments, hashes, target context.
+"""One datafile (docs/featurevisor.md §4, §5.2-§5.10): selected features, their segments, hashes,
+target context.
 
 Within one environment every target builds a feature to the same object (upstream rebuilds it
 from the state the previous target left, which gives the same result), so a builder keeps each

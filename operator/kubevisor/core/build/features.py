@@ -1,4 +1,5 @@
-"""One feature of a datafile (§4.3, §5.3), built from its definition for one environment."""
+"""One feature of a datafile (docs/featurevisor.md §4.3, §5.3), built from its definition for one
+environment."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Group slot ranges (§5.7): which bucket ranges each grouped feature may use."""
+"""Group slot ranges (docs/featurevisor.md §5.7): which bucket ranges each grouped feature may
+use."""
 
 from __future__ import annotations
 

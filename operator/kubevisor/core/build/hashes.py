@@ -1,4 +1,5 @@
-"""Feature hashes (§5.9): SHA-256 of JS-JSON text, written in base 62, first 10 characters."""
+"""Feature hashes (docs/featurevisor.md §5.9): SHA-256 of JS-JSON text, written in base 62, first 10
+characters."""
 
 from __future__ import annotations
 

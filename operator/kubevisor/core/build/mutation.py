@@ -1,4 +1,5 @@
-"""Variable values with mutation notation (§5.6): `tags:append`, `layout.columns`, `items[id=2]`.
+"""Variable values with mutation notation (docs/featurevisor.md §5.6): `tags:append`,
+`layout.columns`, `items[id=2]`.
 
 A variables map may hold whole values (`color: blue`) or mutations of the schema default keyed
 by a path and an optional operation. Keys are applied shortest first (upstream sorts by length).

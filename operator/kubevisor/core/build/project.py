@@ -1,4 +1,5 @@
-"""A whole project build (§5.1): every target for every environment, state and revision."""
+"""A whole project build (docs/featurevisor.md §5.1): every target for every environment, state and
+revision."""
 
 from __future__ import annotations
 

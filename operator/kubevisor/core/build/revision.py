@@ -1,4 +1,4 @@
-"""Revision numbering (§5.12), reproducing upstream's `getNextRevision`."""
+"""Revision numbering (docs/featurevisor.md §5.12), reproducing upstream's `getNextRevision`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Segment keys a feature uses (§5.8), collected like upstream's `extractSegmentKeys...`."""
+"""Segment keys a feature uses (docs/featurevisor.md §5.8), collected like upstream's
+`extractSegmentKeys...`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Which features a target's datafile holds (§5.2): tags, feature globs, `expose`."""
+"""Which features a target's datafile holds (docs/featurevisor.md §5.2): tags, feature globs,
+`expose`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """SDK evaluation semantics (flag, variation, variable), decision-for-decision like the official
-Python SDK `featurevisor==3.1.0` (spec §6, §7), checked by `tests/conformance/test_sdk_parity.py`.
+Python SDK `featurevisor==3.1.0` (docs/featurevisor.md §6, §7), checked by
+`tests/conformance/test_sdk_parity.py`.
 
 Where that SDK and the JavaScript SDK differ we follow Python. Beyond the condition differences
 listed in `kubevisor.core.conditions`:

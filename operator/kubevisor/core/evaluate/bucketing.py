@@ -1,4 +1,5 @@
-"""Bucketing (spec §6): bucket key from context attributes, MurmurHash3 to a value 0..99999."""
+"""Bucketing (docs/featurevisor.md §6): bucket key from context attributes, MurmurHash3 to a value
+0..99999."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The evaluation object (spec §7.2): what was decided and why, field for field like the SDK."""
+"""The evaluation object (docs/featurevisor.md §7.2): what was decided and why, field for field like
+the SDK."""
 
 from __future__ import annotations
 

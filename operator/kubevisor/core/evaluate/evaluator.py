@@ -1,5 +1,5 @@
-"""Flag, variation and variable evaluation (spec §7), decision for decision like the official
-Python SDK `featurevisor==3.1.0`.
+"""Flag, variation and variable evaluation (docs/featurevisor.md §7), decision for decision like the
+official Python SDK `featurevisor==3.1.0`.
 
 Differences from that SDK are deliberate and only about cost: no diagnostics, no module system
 (one optional bucket-value hook instead, which is all the test runner needs), and conditions,

@@ -1,4 +1,5 @@
-"""The linter: every rule of spec §9, as values. `lint(defs)` never raises on bad input.
+"""The linter: every rule of docs/featurevisor.md §9, as values. `lint(defs)` never raises on bad
+input.
 
 Kinds are checked in upstream's order (attributes, segments, features, groups, schemas,
 targets, tests), then each definition in listing order, so output is deterministic.

@@ -1,4 +1,5 @@
-"""Attributes (spec §2.1): the type vocabulary conditions and bucketBy are checked against."""
+"""Attributes (docs/featurevisor.md §2.1): the type vocabulary conditions and bucketBy are checked
+against."""
 
 from __future__ import annotations
 

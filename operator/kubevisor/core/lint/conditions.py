@@ -1,4 +1,4 @@
-"""Condition expressions (spec §3.1, §3.3) and segment expressions (§3.6)."""
+"""Condition expressions (docs/featurevisor.md §3.1, §3.3) and segment expressions (§3.6)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ PRESENCE = ("exists", "notExists")
 INCLUSION = ("includes", "notIncludes")
 OPERATORS = (*EQUALITY, *DATES, *MEMBERSHIP, *TEXT, *SEMVER, *NUMERIC, *PRESENCE, *INCLUSION)
 BOOLEAN_KEYS = ("and", "or", "not")
-PLAIN_FIELDS = ("attribute", "operator", "value", "regexFlags")
 
-# The linter's portable date forms (spec §3.3): a day, or a date-time with an explicit offset.
+# The linter's portable date forms (docs/featurevisor.md §3.3): a day, or a date-time with an
+# explicit offset.
 ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?",
 )

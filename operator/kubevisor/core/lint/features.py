@@ -1,4 +1,5 @@
-"""Features (spec §2.3): top-level fields, variations, required features and their cycles."""
+"""Features (docs/featurevisor.md §2.3): top-level fields, variations, required features and their
+cycles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Groups (spec §2.4): slots that share 100% of the traffic."""
+"""Groups (docs/featurevisor.md §2.4): slots that share 100% of the traffic."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Mutation notation in variable maps (spec §5.6): `a.b`, `list[0]`, `list[id=2]:after`, ..."""
+"""Mutation notation in variable maps (docs/featurevisor.md §5.6): `a.b`, `list[0]`,
+`list[id=2]:after`, ..."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Keys and file names (spec §9 "Names and paths")."""
+"""Keys and file names (docs/featurevisor.md §9 "Names and paths")."""
 
 from __future__ import annotations
 

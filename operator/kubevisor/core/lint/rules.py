@@ -1,4 +1,4 @@
-"""A feature's rules, force entries and expose settings (spec §2.3.4 to §2.3.6)."""
+"""A feature's rules, force entries and expose settings (docs/featurevisor.md §2.3.4 to §2.3.6)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def lint_rules(
     )
     if project.defs.config.environments is not None and isinstance(rules, dict):
         # Upstream's linter lets an environment go without rules, but its build then crashes
-        # ("rules is not iterable", spec §11 item 14). We report it so the build never starts.
+        # ("rules is not iterable", docs/featurevisor.md §11 item 14). We report it so the build
+        # never starts.
         for environment in project.environments:
             if environment not in rules:
                 report.error(

@@ -1,4 +1,5 @@
-"""Variable schemas (spec §2.3.2) and reusable schemas (§2.5): is the schema itself sound?"""
+"""Variable schemas (docs/featurevisor.md §2.3.2) and reusable schemas (§2.5): is the schema itself
+sound?"""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ REUSABLE_FIELDS = (*NESTED_FIELDS, "promotable")
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What differs between inline variable schemas and reusable schemas (spec §2.3.2)."""
+    """What differs between inline variable schemas and reusable schemas (docs/featurevisor.md
+    §2.3.2)."""
 
     types: tuple[str, ...]
     fewest_branches: int

@@ -1,4 +1,4 @@
-"""Segments (spec §2.2): a description and conditions."""
+"""Segments (docs/featurevisor.md §2.2): a description and conditions."""
 
 from __future__ import annotations
 

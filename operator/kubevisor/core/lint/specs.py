@@ -1,4 +1,4 @@
-"""Test specs (spec §2.7): segment tests and feature tests with their assertions."""
+"""Test specs (docs/featurevisor.md §2.7): segment tests and feature tests with their assertions."""
 
 from __future__ import annotations
 

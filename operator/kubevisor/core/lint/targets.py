@@ -1,4 +1,4 @@
-"""Targets (spec §2.6): which features go into one datafile."""
+"""Targets (docs/featurevisor.md §2.6): which features go into one datafile."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Does a variable value fit its schema? (spec §2.3.2 type semantics, §9 value rules)"""
+"""Does a variable value fit its schema? (docs/featurevisor.md §2.3.2 type semantics, §9 value
+rules)"""
 
 from __future__ import annotations
 

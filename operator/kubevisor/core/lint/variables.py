@@ -1,4 +1,5 @@
-"""Variable values set by variations, rules, force entries and overrides (spec §2.3, §5.6)."""
+"""Variable values set by variations, rules, force entries and overrides (docs/featurevisor.md §2.3,
+§5.6)."""
 
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ def check_value(
     *,
     top_level: bool,
 ) -> None:
-    """Validate a whole variable value, plus the project's size caps (spec §1.2)."""
+    """Validate a whole variable value, plus the project's size caps (docs/featurevisor.md §1.2)."""
     if not isinstance(schema, dict):
         return
     for sub, message in value_problems(project, value, schema):

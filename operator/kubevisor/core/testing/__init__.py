@@ -1,4 +1,5 @@
-"""Featurevisor test-spec runner (spec §8.3): pure, fed with definitions and datafiles."""
+"""Featurevisor test-spec runner (docs/featurevisor.md §8.3): pure, fed with definitions and
+datafiles."""
 
 from __future__ import annotations
 

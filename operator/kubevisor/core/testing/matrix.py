@@ -1,4 +1,4 @@
-"""Test-spec matrix expansion and assertion descriptions (spec §8.3 items 3-4)."""
+"""Test-spec matrix expansion and assertion descriptions (docs/featurevisor.md §8.3 items 3-4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Run Featurevisor test specs (spec §8.3) against in-memory datafiles.
+"""Run Featurevisor test specs (docs/featurevisor.md §8.3) against in-memory datafiles.
 
 Pure: the caller supplies the definitions and a function that returns the datafile for an
 (environment, target) pair, so the same runner serves project folders and cluster manifests.

@@ -1,4 +1,4 @@
-"""Traffic allocation (spec §5.5, §12.2)."""
+"""Traffic allocation (docs/featurevisor.md §5.5, §12.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Feature hash vectors of spec §5.9."""
+"""Feature hash vectors of docs/featurevisor.md §5.9."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Variable mutation notation (spec §5.6)."""
+"""Variable mutation notation (docs/featurevisor.md §5.6)."""
 
 from __future__ import annotations
 

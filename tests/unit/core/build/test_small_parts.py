@@ -1,4 +1,4 @@
-"""Group ranges (§5.7), revisions (§5.12) and target selection (§5.2)."""
+"""Group ranges (docs/featurevisor.md §5.7), revisions (§5.12) and target selection (§5.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Bucketing (spec §6): MurmurHash3 vectors, bucket values and JavaScript join semantics."""
+"""Bucketing (docs/featurevisor.md §6): MurmurHash3 vectors, bucket values and JavaScript join
+semantics."""
 
 from __future__ import annotations
 

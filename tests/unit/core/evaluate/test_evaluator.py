@@ -1,4 +1,5 @@
-"""Evaluator: the worked example of spec §12.1 and each step of §7 on small datafiles."""
+"""Evaluator: the worked example of docs/featurevisor.md §12.1 and each step of §7 on small
+datafiles."""
 
 from __future__ import annotations
 

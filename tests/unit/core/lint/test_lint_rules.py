@@ -1,4 +1,5 @@
-"""One case per lint rule of spec §9: break exactly one thing, expect that problem at that path."""
+"""One case per lint rule of docs/featurevisor.md §9: break exactly one thing, expect that problem
+at that path."""
 
 from __future__ import annotations
 
@@ -1378,7 +1379,8 @@ def test_patterns_that_need_backtracking_are_reported_not_run() -> None:
 
 
 LENIENT_LIKE_UPSTREAM = {
-    # Spec §11 item 24: the docs claim these are lint errors; upstream's linter accepts them.
+    # docs/featurevisor.md §11 item 24: the docs claim these are lint errors; upstream's linter
+    # accepts them.
     "variation weights not summing to 100": put(F, "checkout", "variations.1.weight", 20),
     "archived segment referenced": put(S, "germany", "archived", True),
     "archived attribute referenced": put(A, "country", "archived", True),

@@ -1,4 +1,5 @@
-"""Matrix expansion, placeholder substitution, `at` parsing and descriptions (spec §8.3)."""
+"""Matrix expansion, placeholder substitution, `at` parsing and descriptions (docs/featurevisor.md
+§8.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The test-spec runner on a small synthetic project (spec §8.3)."""
+"""The test-spec runner on a small synthetic project (docs/featurevisor.md §8.3)."""
 
 from __future__ import annotations
 

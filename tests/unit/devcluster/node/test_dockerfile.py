@@ -19,12 +19,14 @@ def test_the_operator_dockerfile_reads_as_docker_would() -> None:
     assert image.exposed == ["8080/tcp"]
     assert image.env["USER"] == "kubevisor"  # Kopf needs a user name under any uid
     copies = [step for step in image.steps if isinstance(step, Copy)]
-    assert copies[0] == Copy(("pyproject.toml", "README.md"), "/src/")
+    assert copies[0] == Copy(("pyproject.toml", "README.md", "LICENSE"), "/src/")
+    assert Copy(("client",), "/src/client") in copies  # kubevisor-client, the operator extra's
     run = next(step for step in image.steps if isinstance(step, Run))
-    assert "pip install '/src[operator]'" in run.command
+    assert "pip install /src/client '/src[operator]'" in run.command
     assert dict(run.env)["PATH"].startswith("/opt/kubevisor/bin:")
     files = context_files(image, ROOT)
     assert ROOT / "operator" / "kubevisor" / "cli" / "__init__.py" in files
+    assert ROOT / "client" / "kubevisor_client" / "__init__.py" in files
     assert not [path for path in files if "__pycache__" in path.parts]
 
 
