@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kubevisor.cli.output import examples, fail, paint
-from kubevisor.cli.projects import all_features_datafile, load_one_project
+from kubevisor.cli.projects import all_features_datafile, load_one_project, parse_context
 from kubevisor.sources.errors import SourceError
 
 if TYPE_CHECKING:
@@ -95,12 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if args.n < 1:
         return fail("assess-distribution", "-n must be at least 1")
     try:
-        context = json.loads(args.context)
-    except ValueError as error:
-        return fail("assess-distribution", f"--context is not valid JSON: {error}")
-    if not isinstance(context, dict):
-        return fail("assess-distribution", "--context must be a JSON object")
-    try:
+        context = parse_context(args.context)
         project = load_one_project(args.source, args.namespace)
         datafile = all_features_datafile(project, args.environment)
     except SourceError as error:

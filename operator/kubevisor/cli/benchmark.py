@@ -6,13 +6,12 @@ benchmark`). Figures only: nothing is compared with a threshold."""
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from kubevisor.cli.output import examples, fail
-from kubevisor.cli.projects import all_features_datafile, load_one_project
+from kubevisor.cli.projects import all_features_datafile, load_one_project, parse_context
 from kubevisor.core.jsjson import dumps
 from kubevisor.sources.errors import SourceError
 
@@ -66,12 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.n < 1:
         return fail("benchmark", "-n must be at least 1")
     try:
-        context = json.loads(args.context)
-    except ValueError as error:
-        return fail("benchmark", f"--context is not valid JSON: {error}")
-    if not isinstance(context, dict):
-        return fail("benchmark", "--context must be a JSON object")
-    try:
+        context = parse_context(args.context)
         project = load_one_project(args.source, args.namespace)
         started = time.perf_counter_ns()
         datafile = all_features_datafile(project, args.environment)

@@ -9,6 +9,7 @@ calls `load_projects`, so a new way of holding definitions (sets) is added here 
 from __future__ import annotations
 
 import copy
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,17 @@ def load_projects(source: str) -> list[LoadedProject]:
         LoadedProject(f"namespace {name}", namespace.definitions)
         for name, namespace in manifests.namespaces.items()
     ]
+
+
+def parse_context(text: str) -> dict[str, Any]:
+    """`--context` of an evaluating command: a JSON object, or a `SourceError` naming the flag."""
+    try:
+        context = json.loads(text)
+    except ValueError as error:
+        raise SourceError(f"--context is not valid JSON: {error}") from None
+    if not isinstance(context, dict):
+        raise SourceError("--context must be a JSON object")
+    return context
 
 
 def load_one_project(source: str, namespace: str | None = None) -> LoadedProject:

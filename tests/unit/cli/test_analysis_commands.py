@@ -181,3 +181,16 @@ def test_a_sets_project_is_analysed_set_by_set(capsys: pytest.CaptureFixture[str
     features = {path.stem for path in sets_root.glob("sets/*/features/**/*.yml") if path.is_file()}
     _, out = _run(capsys, "list", str(sets_root), "--features", "--json")
     assert {feature["key"] for feature in json.loads(out)} == features
+
+
+@pytest.mark.parametrize("command", ["assess-distribution", "benchmark"])
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [("{bad", "--context is not valid JSON"), ("[1]", "--context must be a JSON object")],
+)
+def test_a_bad_context_is_refused_naming_the_flag(
+    command: str, context: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [command, EXAMPLE_1, "-e", "production", "--feature", "foo", "--context", context]
+    assert main(argv) == 1
+    assert f"kubevisor {command}: {message}" in capsys.readouterr().err

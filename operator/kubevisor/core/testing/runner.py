@@ -15,7 +15,7 @@ from typing import Any
 from kubevisor.core.conditions import MISSING, matches, strict_equal
 from kubevisor.core.definitions import Definitions
 from kubevisor.core.evaluate import Evaluator
-from kubevisor.core.lint.specs import FEATURE_ASSERTION, SEGMENT_ASSERTION
+from kubevisor.core.lint.specs import EXPECTATIONS, FEATURE_ASSERTION, SEGMENT_ASSERTION
 from kubevisor.core.testing.matrix import (
     expand_feature_assertions,
     expand_segment_assertions,
@@ -28,18 +28,6 @@ DatafileSource = Callable[[str | None, str | None], Mapping[str, Any] | None]
 Target None means the all-features datafile of the environment."""
 
 BUCKET_VALUE_PER_PERCENT = 1000
-
-CHILD_ASSERTION = (
-    "context",
-    "sticky",
-    "defaultVariationValue",
-    "defaultVariableValues",
-    "expectedToBeEnabled",
-    "expectedVariation",
-    "expectedVariables",
-    "expectedEvaluations",
-)
-"""What a child of a feature assertion can hold (upstream ignores anything else silently)."""
 
 
 def unknown_keys(node: Mapping[str, Any], allowed: Sequence[str], prefix: str = "") -> list[str]:
@@ -99,7 +87,9 @@ def run_tests(
                 for index, child in enumerate(case.get("children") or []):
                     if isinstance(child, dict):
                         prefix = f"children[{index}]."
-                        outcome.errors += unknown_keys(child, CHILD_ASSERTION, prefix)
+                        outcome.errors += unknown_keys(
+                            child, EXPECTATIONS, prefix
+                        )  # what a child may hold
             else:
                 conditions = definitions.segments[subject].get("conditions")
                 outcome = _run_segment_case(conditions, case)
