@@ -23,13 +23,19 @@ import argparse
 import gc
 import math
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kubevisor.cli import build_manifests
+from kubevisor.cli.build_output import (
+    build_failed,
+    refuse_invalid,
+    report_problems,
+    write_tree,
+)
 from kubevisor.cli.forking import WorkerError
-from kubevisor.cli.output_paths import project_names_problem, written_paths_problem
+from kubevisor.cli.output_paths import project_names_problem
 from kubevisor.cli.parallel_build import build_with_check, load_definitions
 from kubevisor.core.build import (
     DEFAULT_FEATUREVISOR_VERSION,
@@ -38,7 +44,7 @@ from kubevisor.core.build import (
     build_datafile,
     next_revision,
 )
-from kubevisor.core.definitions import Definitions, Problem
+from kubevisor.core.definitions import Definitions
 from kubevisor.core.jsjson import dumps, js_number_text
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import ProjectLayout, is_project_folder, read_layout
@@ -159,42 +165,13 @@ def yargs_revision(text: str | None) -> str | None:
     return None if formatted == "0" else formatted
 
 
-def refuse_invalid(definitions: Definitions, command: str) -> int | None:
-    """`kubevisor.cli.lint.refuse_invalid`, imported on first use: big builds lint in a child
-    process, which then imports the linter while the parent builds."""
-    from kubevisor.cli import lint
-
-    return lint.refuse_invalid(definitions, command)
-
-
-def _fail(message: str) -> int:
-    print(f"kubevisor build: {message}", file=sys.stderr)
-    return 1
-
-
-def _report(problems: list[Problem]) -> int:
-    for problem in problems:
-        print(f"error: {problem.render()}", file=sys.stderr)
-    return _fail(f"{len(problems)} problem(s); nothing was written")
-
-
-def _write_tree(directory: Path, files: dict[str, bytes]) -> None:
-    """Write `files` under `directory`; a path that would leave it is a `SourceError`."""
-    if (unsafe := written_paths_problem(files)) is not None:
-        raise SourceError(unsafe)
-    for relative, data in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
 def _print_datafile(args: argparse.Namespace, source: BuildSource, state_dir: Path | None) -> int:
     definitions = source.definitions
     environments = definitions.config.environments
     if environments is not None and not args.environment:
-        return _fail("Pass --environment=<environment> when printing a datafile.")
+        return build_failed("Pass --environment=<environment> when printing a datafile.")
     if args.target and len(set(args.target)) > 1:
-        return _fail("Only one --target can be used with --print.")
+        return build_failed("Only one --target can be used with --print.")
     environment = args.environment if environments is not None else None
     states = read_states(state_dir, [environment]) if state_dir is not None else {}
     state = states.get(environment, {"features": {}})
@@ -208,7 +185,7 @@ def _print_datafile(args: argparse.Namespace, source: BuildSource, state_dir: Pa
             featurevisor_version=args.featurevisor_version,
         )
     except BuildError as error:
-        return _report(error.problems)
+        return report_problems(error.problems)
     print(dumps(content, pretty=args.pretty))
     return 0
 
@@ -226,8 +203,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if not is_project_folder(args.source):
-        from kubevisor.cli import build_manifests  # imported here: it imports this module
-
         return build_manifests.run(args)
     try:
         if args.print:
@@ -243,12 +218,12 @@ def _run(args: argparse.Namespace) -> int:
         if layout.sets_directory is not None:
             return _build_sets(args, layout)
         if args.set:
-            return _fail(f"--set {args.set}: {args.source} has no sets (no `sets: true`)")
+            return build_failed(f"--set {args.set}: {args.source} has no sets (no `sets: true`)")
         return _build_project(args, layout)
     except (SourceError, WorkerError) as error:
-        return _fail(str(error))
+        return build_failed(str(error))
     except OSError as error:
-        return _fail(f"{error.filename or ''}: {error.strerror}")
+        return build_failed(f"{error.filename or ''}: {error.strerror}")
 
 
 def _build_project(args: argparse.Namespace, layout: ProjectLayout) -> int:
@@ -256,7 +231,7 @@ def _build_project(args: argparse.Namespace, layout: ProjectLayout) -> int:
     state_dir = Path(args.state_dir) if args.state_dir else source.state_directory
     out_dir = Path(args.out) if args.out else source.datafiles_directory
     if out_dir is None or state_dir is None:
-        return _fail("--out DIR and --state-dir DIR are required for this source")
+        return build_failed("--out DIR and --state-dir DIR are required for this source")
     revision_file = source.definitions.config.revision_file_name
     built = _build_source(
         args,
@@ -267,9 +242,9 @@ def _build_project(args: argparse.Namespace, layout: ProjectLayout) -> int:
     )
     if isinstance(built, int):
         return built
-    _write_tree(out_dir, built.files)
+    write_tree(out_dir, built.files)
     if not args.no_state_files:
-        _write_tree(state_dir, built.state_files)
+        write_tree(state_dir, built.state_files)
     print(f"Built {len(built.files) - 1} datafile(s), revision {built.revision}, in {out_dir}")
     return 0
 
@@ -281,7 +256,9 @@ def _build_sets(args: argparse.Namespace, layout: ProjectLayout) -> int:
     out_root = Path(args.out) if args.out else layout.datafiles_directory
     names = [args.set] if args.set else layout.set_names()
     if not names:
-        return _fail(f"{layout.sets_directory}: `sets: true` but there are no set folders here")
+        return build_failed(
+            f"{layout.sets_directory}: `sets: true` but there are no set folders here"
+        )
     revision_file = layout.config.revision_file_name
     explicit = yargs_revision(args.revision)
     revision = explicit or next_revision(read_revision(state_root, revision_file))
@@ -293,12 +270,12 @@ def _build_sets(args: argparse.Namespace, layout: ProjectLayout) -> int:
             return built
         outputs[name] = built
     for name, output in outputs.items():  # written only once every set has built
-        _write_tree(out_root / name, output.files)
+        write_tree(out_root / name, output.files)
         if not args.no_state_files:
-            _write_tree(state_root / "sets" / name, output.state_files)
+            write_tree(state_root / "sets" / name, output.state_files)
     if not args.no_state_files and not explicit:
-        _write_tree(out_root, {revision_file: revision.encode()})
-        _write_tree(state_root, {revision_file: revision.encode()})
+        write_tree(out_root, {revision_file: revision.encode()})
+        write_tree(state_root, {revision_file: revision.encode()})
     for name, output in outputs.items():
         count = len(output.files) - 1
         print(f'Set "{name}": built {count} datafile(s), revision {revision}, in {out_root / name}')
@@ -314,7 +291,7 @@ def _build_source(
 ) -> BuildOutput | int:
     """One project's (or set's) datafiles and state, or the exit code of why not."""
     if (unsafe := project_names_problem(source.definitions)) is not None:
-        return _fail(unsafe)  # checked before anything is read or written
+        return build_failed(unsafe)  # checked before anything is read or written
     config = source.definitions.config
     environments = list(config.environments) if config.environments is not None else [None]
     built = build_with_check(
@@ -330,5 +307,5 @@ def _build_source(
     if isinstance(built, int):
         return built
     if built.problems:
-        return _report(built.problems)
+        return report_problems(built.problems)
     return built

@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kubevisor.cli.build import _fail, _report, _write_tree
-from kubevisor.cli.lint import refuse_invalid
+from kubevisor.cli.build_output import build_failed, refuse_invalid, report_problems, write_tree
 from kubevisor.cli.output_paths import manifest_names_problem
 from kubevisor.core.build import BuildOutput
 from kubevisor.sources.errors import SourceError
@@ -29,20 +28,20 @@ def run(args: argparse.Namespace) -> int:
     used = [name for name in UNSUPPORTED_OPTIONS if getattr(args, name, None)]
     if used:
         options = ", ".join("--" + name.replace("_", "-") for name in used)
-        return _fail(f"{options}: only for Featurevisor project folders, not for manifests")
+        return build_failed(f"{options}: only for Featurevisor project folders, not for manifests")
     if not args.out:
-        return _fail("--out DIR is required when building manifests")
+        return build_failed("--out DIR is required when building manifests")
     out_dir = Path(args.out)
     state_root = Path(args.state_dir) if args.state_dir else out_dir / STATE_FOLDER
     try:
         manifests = load_manifests([args.source])
         if manifests.problems:
-            return _report(manifests.problems)
+            return report_problems(manifests.problems)
         if not manifests.namespaces:
-            return _fail(f"{args.source}: no kubevisor.io/v1alpha1 objects found")
+            return build_failed(f"{args.source}: no kubevisor.io/v1alpha1 objects found")
         for namespace in manifests.namespaces.values():
             if (unsafe := manifest_names_problem(namespace)) is not None:
-                return _fail(unsafe)
+                return build_failed(unsafe)
             code = None if args.no_lint else refuse_invalid(namespace.definitions, "build")
             if code is not None:
                 return code
@@ -60,15 +59,15 @@ def run(args: argparse.Namespace) -> int:
             )
         problems = [problem for output in outputs.values() for problem in output.problems]
         if problems:
-            return _report(problems)
+            return report_problems(problems)
         for name, output in outputs.items():
-            _write_tree(out_dir / name, output.files)
+            write_tree(out_dir / name, output.files)
             if not args.no_state_files:
-                _write_tree(state_root / name, output.state_files)
+                write_tree(state_root / name, output.state_files)
     except SourceError as error:
-        return _fail(str(error))
+        return build_failed(str(error))
     except OSError as error:
-        return _fail(f"{error.filename or ''}: {error.strerror}")
+        return build_failed(f"{error.filename or ''}: {error.strerror}")
     for name, output in outputs.items():
         count = len(output.files) - 1
         print(f"Built {count} datafile(s), revision {output.revision}, in {out_dir / name}")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kubevisor.cli import build as build_command
 from kubevisor.cli import main
 from kubevisor.cli.build import yargs_revision
 from kubevisor.cli.parallel_build import PARALLEL_MIN_FILES
@@ -112,8 +113,32 @@ def test_explicit_revision_is_written(tmp_path: Path) -> None:
     )
 
 
-def test_build_leaves_the_garbage_collector_on(tmp_path: Path) -> None:
+MINI = REPO / "tests" / "conformance" / "fixtures" / "mini" / "input"
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [(MINI, 0), (MINI / "missing", 1), (MINI / "featurevisor.config.js", 1)],
+    ids=["built", "no-such-source", "not-a-source"],
+)
+def test_build_leaves_the_garbage_collector_on(source: Path, code: int, tmp_path: Path) -> None:
     assert gc.isenabled()
-    main(["build", "tests/conformance/fixtures/mini/input", "--out", str(tmp_path / "out"),
-          "--state-dir", str(tmp_path / "state")])  # fmt: skip
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert main(["build", str(source), "--out", str(out), "--state-dir", str(state)]) == code
     assert gc.isenabled()
+
+
+def test_build_turns_the_garbage_collector_on_again_when_it_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+
+    def fails_midway(source: str, set_name: str | None = None) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("failed midway")
+
+    monkeypatch.setattr(build_command, "load_build_source", fails_midway)
+    with pytest.raises(RuntimeError, match="failed midway"):
+        main(["build", str(MINI), "--print", "--environment", "production", "--no-lint"])
+    assert seen == [False]  # the build ran with the collector off ...
+    assert gc.isenabled()  # ... and it is on again for the rest of the process
