@@ -30,7 +30,7 @@ def start_operator_on_node(info: ClusterInfo) -> None:
         _say("building (first time: minutes) or reusing the operator and example app images")
         workloads.load_images(info.run_dir)
         _say(f"installing charts/kubevisor as release {workloads.RELEASE!r} (two replicas)")
-        workloads.install_operator(info)
+        workloads.install_operator(info.kubeconfig)
     except (NodeError, StepError) as error:
         raise PlaygroundError(str(error)) from None
 

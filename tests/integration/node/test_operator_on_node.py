@@ -59,7 +59,7 @@ def ready(pod: dict[str, Any]) -> bool:
 @pytest.fixture(scope="module")
 def installed(node_cluster: ClusterInfo) -> ClusterInfo:
     workloads.load_images(node_cluster.run_dir)
-    workloads.install_operator(node_cluster)
+    workloads.install_operator(node_cluster.kubeconfig)
     return node_cluster
 
 

@@ -12,7 +12,6 @@ from kubevisor.devcluster.binaries import find_source_file, run_build_script
 from kubevisor.devcluster.node.containerd import ContainerdPaths, import_image
 from kubevisor.devcluster.node.errors import NodeError
 from kubevisor.devcluster.node.images import image_archive
-from kubevisor.devcluster.state import ClusterInfo
 
 OPERATOR_IMAGE = "kubevisor/operator:0.1.0"
 """The chart's default repository, tagged with its appVersion."""
@@ -42,9 +41,9 @@ def helm_binary() -> Path:
     return Path(override) if override else run_build_script(HELM_SCRIPT)
 
 
-def install_operator(info: ClusterInfo, *values: str) -> None:
-    """`helm upgrade --install` of the chart with the locally imported image, waiting for the
-    operator pods to be Ready."""
+def install_operator(kubeconfig: Path, *values: str) -> None:
+    """`helm upgrade --install` of the chart with the locally imported image into the cluster
+    of `kubeconfig`, waiting for the operator pods to be Ready."""
     chart = repository_root() / "charts" / "kubevisor"
     repository, _, tag = OPERATOR_IMAGE.rpartition(":")
     command = [
@@ -53,7 +52,7 @@ def install_operator(info: ClusterInfo, *values: str) -> None:
         "--install",
         RELEASE,
         str(chart),
-        f"--kubeconfig={info.kubeconfig}",
+        f"--kubeconfig={kubeconfig}",
         f"--namespace={RELEASE_NAMESPACE}",
         "--create-namespace",
         f"--set=image.repository={repository}",
