@@ -1,23 +1,29 @@
-"""`kubevisor dev cluster up|down|status`: a local control plane and S3 server for development.
+"""`kubevisor dev`: the playground (`dev up|down|status`) and the bare local cluster
+(`dev cluster up|down|status`): a local control plane and S3 server for development.
 
-`up` prints shell `export` lines on stdout (everything else goes to stderr), so
+`dev cluster up` prints shell `export` lines on stdout (everything else goes to stderr), so
 `eval "$(kubevisor dev cluster up)"` points kubectl, kopf and boto3 at it.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from kubevisor.devcluster.state import ClusterInfo
+from kubevisor.cli import playground
+from kubevisor.cli.dev_cluster import (
+    DevError,
+    add_node_option,
+    cluster_down,
+    cluster_status,
+    ensure_cluster,
+)
+from kubevisor.cli.dev_gitops import ensure_gitops
+from kubevisor.cli.output import say
 
 
 def register(subparsers: Any) -> None:
-    from kubevisor.cli import playground
-
     parser = subparsers.add_parser(
         "dev", help="development helpers: a local Kubernetes control plane and S3 server"
     )
@@ -52,64 +58,6 @@ def register(subparsers: Any) -> None:
             )
 
 
-def add_node_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--node",
-        action="store_true",
-        help="also run a real node (containerd, kubelet, kube-scheduler, pod network) so pods "
-        "run; needs root and the packages of tools/node/install.sh",
-    )
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-class DevError(RuntimeError):
-    """Something the developer has to fix; the message says what."""
-
-
-def ensure_cluster(run_dir: Path, *, node: bool = False) -> ClusterInfo:
-    """The dev cluster in `run_dir`: the running one, or a new one (binaries built on first
-    use), with a real node if `node`. Raises DevError with the reason when it cannot start."""
-    try:
-        from kubevisor.devcluster.binaries import BinariesError, control_plane_bin_dir, find_weed
-        from kubevisor.devcluster.cluster import Cluster, remove_run_dir
-        from kubevisor.devcluster.node.errors import NodeError
-        from kubevisor.devcluster.process import StartError
-        from kubevisor.devcluster.state import load_state
-    except ImportError as error:
-        raise DevError(
-            f"{error}; install the dev cluster extras: "
-            "pip install 'kubevisor[dev-cluster,operator]'"
-        ) from None
-
-    previous = load_state(run_dir)
-    if previous is not None:
-        if len(previous.running()) == len(previous.processes):
-            if node and not previous.node:
-                raise DevError(
-                    f"the dev cluster in {run_dir} runs without a node; "
-                    "stop it (kubevisor dev down) and start it again with --node"
-                )
-            _say(f"dev cluster already running (run dir {run_dir})")
-            return previous
-        _say(f"cleaning up a dev cluster that is partly gone (run dir {run_dir})")
-        previous.stop()
-    remove_run_dir(run_dir)
-    try:
-        bin_dir = control_plane_bin_dir()
-        weed = find_weed()
-        _say(f"starting dev cluster{' with a node' if node else ''} in {run_dir}")
-        info = Cluster(
-            run_dir, control_plane_bin=bin_dir, weed=weed, die_with_parent=False, node=node
-        ).start()
-    except (BinariesError, StartError, NodeError) as error:
-        raise DevError(str(error)) from None
-    _say(f"dev cluster ready: API server {info.api_server}, S3 {info.s3_endpoint}")
-    return info
-
-
 def _up(args: argparse.Namespace) -> int:
     from kubevisor.devcluster.state import default_run_dir
 
@@ -117,14 +65,12 @@ def _up(args: argparse.Namespace) -> int:
     try:
         info = ensure_cluster(run_dir, node=args.node)
         if args.gitops:
-            from kubevisor.cli.dev_gitops import ensure_gitops
-
             ensure_gitops(info)
     except DevError as error:
-        _say(f"kubevisor dev cluster up: {error}")
+        say(f"kubevisor dev cluster up: {error}")
         return 1
     again = "kubevisor dev cluster up" + (f" --run-dir {run_dir}" if args.run_dir else "")
-    _say(f'point this shell at it with: eval "$({again})"')
+    say(f'point this shell at it with: eval "$({again})"')
     print("\n".join(info.export_lines()))
     return 0
 
@@ -135,46 +81,7 @@ def _down(args: argparse.Namespace) -> int:
     return cluster_down(args.run_dir or default_run_dir())
 
 
-def cluster_down(run_dir: Path) -> int:
-    from kubevisor.cli.playground import stop_operator
-    from kubevisor.devcluster.cluster import remove_run_dir
-    from kubevisor.devcluster.state import load_state
-
-    stop_operator(run_dir)  # an operator started by `kubevisor dev up` must not outlive it
-    from kubevisor.devcluster.gitops import gitops_dir, stop_gitops
-
-    if stop_gitops(gitops_dir(run_dir)):
-        _say("Flux and the Git server stopped")
-
-    info = load_state(run_dir)
-    if info is None:
-        _say(f"no dev cluster in {run_dir}")
-        return 0
-    info.stop()
-    remove_run_dir(run_dir)
-    _say(f"dev cluster stopped, {run_dir} removed")
-    return 0
-
-
 def _status(args: argparse.Namespace) -> int:
     from kubevisor.devcluster.state import default_run_dir
 
     return cluster_status(args.run_dir or default_run_dir())
-
-
-def cluster_status(run_dir: Path) -> int:
-    from kubevisor.devcluster.state import load_state
-
-    info = load_state(run_dir)
-    if info is None:
-        print(f"no dev cluster in {run_dir}")
-        return 1
-    running = {record.pid for record in info.running()}
-    print(f"run dir:    {info.run_dir}")
-    print(f"kubeconfig: {info.kubeconfig}")
-    print(f"API server: {info.api_server}")
-    print(f"S3:         {info.s3_endpoint}")
-    for record in info.processes:
-        state = "running" if record.pid in running else "stopped"
-        print(f"{record.name:<24} pid {record.pid:<8} {state}")
-    return 0 if len(running) == len(info.processes) else 1

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-from kubevisor.cli.dev import DevError
+from kubevisor.cli.dev_cluster import DevError
+from kubevisor.cli.output import say
 from kubevisor.devcluster.state import ClusterInfo
 
 
@@ -19,20 +18,16 @@ def ensure_gitops(info: ClusterInfo) -> None:
     previous = load_gitops(run_dir)
     if previous is not None:
         if len([r for r in previous.processes if r.is_running()]) == len(previous.processes):
-            _say(f"Flux already running; Git repositories in {previous.git_root}")
+            say(f"Flux already running; Git repositories in {previous.git_root}")
             return
         stop_gitops(run_dir)
     try:
         flux = flux_dir()
-        _say("starting Flux source-controller and kustomize-controller, and a Git server")
+        say("starting Flux source-controller and kustomize-controller, and a Git server")
         gitops = GitOps(info, run_dir, flux=flux, die_with_parent=False).start()
     except (BinariesError, StartError, KubectlError) as error:
         raise DevError(str(error)) from None
-    _say(
+    say(
         f"Flux ready: push to a bare repository under {gitops.git_root} (git init --bare NAME.git) "
         f"and point a GitRepository at {gitops.repository_url('NAME')}"
     )
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)

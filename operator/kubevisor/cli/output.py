@@ -30,6 +30,11 @@ def fail(command: str, message: str) -> int:
     return 1
 
 
+def say(message: str) -> None:
+    """A progress line on stderr, apart from what a command prints for a pipe or `eval`."""
+    print(message, file=sys.stderr)
+
+
 def examples(*lines: str) -> str:
     """An `--help` epilog listing example invocations."""
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)

@@ -12,23 +12,28 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kubevisor.cli import playground_node
+from kubevisor.cli.dev_cluster import (
+    DevError,
+    add_node_option,
+    cluster_down,
+    cluster_status,
+    ensure_cluster,
+    kubectl,
+)
+from kubevisor.cli.dev_operator import is_alive, operator_record, start_operator
+from kubevisor.cli.output import say
+
 if TYPE_CHECKING:
     from kubevisor.devcluster.state import ClusterInfo
 
 BUNDLED_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "shop"
-OPERATOR_STATE = "operator.json"
 READY_TIMEOUT_SECONDS = 120
-
-
-class PlaygroundError(RuntimeError):
-    """A step of `dev up` failed; the message says which and why."""
 
 
 def register(dev_commands: Any) -> None:
@@ -52,14 +57,8 @@ def register(dev_commands: Any) -> None:
                 default=BUNDLED_EXAMPLE,
                 help="manifests to apply (default: the bundled examples/shop)",
             )
-            from kubevisor.cli.dev import add_node_option
-
             add_node_option(action)
         action.set_defaults(handler=handler)
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 def _run_dir(args: argparse.Namespace) -> Path:
@@ -69,17 +68,13 @@ def _run_dir(args: argparse.Namespace) -> Path:
 
 
 def _up(args: argparse.Namespace) -> int:
-    from kubevisor.cli.dev import DevError, ensure_cluster
-
     example: Path = args.example
     if not example.exists():
-        _say(f"kubevisor dev up: {example} does not exist; pass --example MANIFESTS")
+        say(f"kubevisor dev up: {example} does not exist; pass --example MANIFESTS")
         return 1
     try:
         info = ensure_cluster(_run_dir(args), node=args.node)
         if args.node:
-            from kubevisor.cli import playground_node
-
             playground_node.start_operator_on_node(info)
         else:
             install_crds(info)
@@ -88,8 +83,8 @@ def _up(args: argparse.Namespace) -> int:
         wait_ready(info, namespaces)
         if args.node:
             playground_node.start_example_app(info)
-    except (DevError, PlaygroundError) as error:
-        _say(f"kubevisor dev up: {error}")
+    except DevError as error:
+        say(f"kubevisor dev up: {error}")
         return 1
     show(info, namespaces)
     if args.node:
@@ -100,7 +95,7 @@ def _up(args: argparse.Namespace) -> int:
 def install_crds(info: ClusterInfo) -> None:
     from kubevisor.crds.render import generated_stream
 
-    _say("installing the CRDs and admission policies")
+    say("installing the CRDs and admission policies")
     kubectl(info, "apply", "--server-side", "-f", "-", stdin=generated_stream())
     kubectl(
         info,
@@ -113,30 +108,6 @@ def install_crds(info: ClusterInfo) -> None:
     )
 
 
-def start_operator(info: ClusterInfo) -> None:
-    """Run `kubevisor operator` detached, logging into the run dir; reuse a running one."""
-    record = _operator_record(info)
-    if record is not None and _alive(record["pid"]):
-        _say(f"operator already running (pid {record['pid']})")
-        return
-    from kubevisor.devcluster.ports import pick_ports
-
-    port = pick_ports(1)[0]
-    log = (info.run_dir / "operator.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kubevisor", "operator", "--metrics-port", str(port)],
-        env={**os.environ, **info.env(), "KUBEVISOR_METRICS_HOST": "127.0.0.1"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    (info.run_dir / OPERATOR_STATE).write_text(
-        json.dumps({"pid": process.pid, "metrics": f"http://127.0.0.1:{port}"})
-    )
-    _say(f"operator started (pid {process.pid}), log {info.run_dir / 'operator.log'}")
-
-
 def apply_example(info: ClusterInfo, example: Path) -> list[str]:
     """Create the example's namespaces and apply it; returns those namespaces."""
     from kubevisor.sources.manifests import load_manifests
@@ -144,14 +115,14 @@ def apply_example(info: ClusterInfo, example: Path) -> list[str]:
     manifests = load_manifests([example])
     if manifests.problems:
         details = "; ".join(problem.render() for problem in manifests.problems[:3])
-        raise PlaygroundError(f"{example} has problems: {details}")
+        raise DevError(f"{example} has problems: {details}")
     namespaces = sorted(manifests.namespaces)
     for namespace in namespaces:
         manifest = json.dumps(
             {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
         )
         kubectl(info, "apply", "--server-side", "-f", "-", stdin=manifest)
-    _say(f"applying {example}")
+    say(f"applying {example}")
     kubectl(info, "apply", "--server-side", "-f", str(example))
     return namespaces
 
@@ -171,7 +142,7 @@ def wait_ready(info: ClusterInfo, namespaces: list[str]) -> None:
         if not pending:
             return
         time.sleep(0.5)
-    raise PlaygroundError(
+    raise DevError(
         f"Datafiles not Ready after {READY_TIMEOUT_SECONDS} s: {', '.join(pending)}; see "
         f"`kubectl describe datafile` and {info.run_dir / 'operator.log'}"
     )
@@ -206,70 +177,26 @@ def _command_name() -> str:
     return str(script) if relative.startswith("..") else relative
 
 
-def kubectl(info: ClusterInfo, *args: str, stdin: str | None = None) -> str:
-    from kubevisor.devcluster.state import KubectlError
-
-    try:
-        return info.kubectl(*args, stdin=stdin)
-    except KubectlError as error:
-        raise PlaygroundError(str(error)) from None
-
-
 def _ready(item: dict[str, Any]) -> bool:
     conditions = (item.get("status") or {}).get("conditions") or []
     return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
-def _operator_record(info: ClusterInfo) -> dict[str, Any] | None:
-    path = info.run_dir / OPERATOR_STATE
-    if not path.exists():
-        return None
-    record: dict[str, Any] = json.loads(path.read_text())
-    return record
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop_operator(run_dir: Path) -> None:
-    path = run_dir / OPERATOR_STATE
-    if not path.exists():
-        return
-    pid = int(json.loads(path.read_text())["pid"])
-    if _alive(pid):
-        os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if _alive(pid):
-            os.killpg(pid, signal.SIGKILL)
-    path.unlink()
-    _say(f"operator (pid {pid}) stopped")
-
-
 def _down(args: argparse.Namespace) -> int:
-    from kubevisor.cli.dev import cluster_down
-
     return cluster_down(_run_dir(args))
 
 
 def _status(args: argparse.Namespace) -> int:
-    from kubevisor.cli.dev import cluster_status
     from kubevisor.devcluster.state import load_state
 
     run_dir = _run_dir(args)
     code = cluster_status(run_dir)
     info = load_state(run_dir)
-    record = _operator_record(info) if info is not None else None
+    record = operator_record(info.run_dir) if info is not None else None
     if record is None:
         print("operator                 not started")
         return 1
-    alive = _alive(int(record["pid"]))
+    alive = is_alive(int(record["pid"]))
     state = "running" if alive else "stopped"
     print(f"operator                 pid {record['pid']:<8} {state}, metrics {record['metrics']}")
     return code if alive else 1

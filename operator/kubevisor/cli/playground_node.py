@@ -5,9 +5,11 @@ every edit."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kubevisor.cli.dev_cluster import DevError, kubectl
+from kubevisor.cli.output import say
 
 if TYPE_CHECKING:
     from kubevisor.devcluster.state import ClusterInfo
@@ -15,30 +17,23 @@ if TYPE_CHECKING:
 EXAMPLE_APP = Path(__file__).resolve().parents[3] / "examples" / "app" / "deployment.yaml"
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def start_operator_on_node(info: ClusterInfo) -> None:
     """Images built (or reused) and imported, then `helm upgrade --install` of the chart."""
-    from kubevisor.cli.playground import PlaygroundError
     from kubevisor.devcluster.node import workloads
     from kubevisor.devcluster.node.errors import NodeError
     from kubevisor.devcluster.progress import StepError
 
     try:
-        _say("building (first time: minutes) or reusing the operator and example app images")
+        say("building (first time: minutes) or reusing the operator and example app images")
         workloads.load_images(info.run_dir)
-        _say(f"installing charts/kubevisor as release {workloads.RELEASE!r} (two replicas)")
+        say(f"installing charts/kubevisor as release {workloads.RELEASE!r} (two replicas)")
         workloads.install_operator(info.kubeconfig)
     except (NodeError, StepError) as error:
-        raise PlaygroundError(str(error)) from None
+        raise DevError(str(error)) from None
 
 
 def start_example_app(info: ClusterInfo) -> None:
-    from kubevisor.cli.playground import kubectl
-
-    _say(f"starting the example app ({EXAMPLE_APP})")
+    say(f"starting the example app ({EXAMPLE_APP})")
     kubectl(info, "apply", "-f", str(EXAMPLE_APP))
 
 
