@@ -11,7 +11,9 @@ from kubevisor.devcluster.probes import http_status
 
 SERVICE_CIDR = "10.0.0.0/24"
 SERVICE_IP = "10.0.0.1"
-"""The first address of SERVICE_CIDR: the `kubernetes` Service, listed in the serving cert."""
+"""The first address of SERVICE_CIDR: the `kubernetes` Service. It is in the serving
+certificate (`SERVING_IPS`), and a node routes it to the API server (`node.network`), so pods
+reach the API server the way they do in any cluster."""
 
 SERVING_NAMES = (
     "localhost",

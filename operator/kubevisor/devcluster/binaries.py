@@ -36,11 +36,6 @@ def control_plane_bin_dir() -> Path:
     return bin_dir
 
 
-def find_build_script(start: Path | None = None) -> Path:
-    """tools/controlplane/build.sh of the source checkout this package runs from."""
-    return find_source_file(BUILD_SCRIPT, start)
-
-
 def find_source_file(
     relative: Path,
     start: Path | None = None,

@@ -84,15 +84,6 @@ def release_slot(slot: NodeSlot) -> None:
     slot.claim.unlink(missing_ok=True)
 
 
-def claimed_slots() -> list[NodeSlot]:
-    """Slots currently claimed by a live cluster (whose run directory exists)."""
-    return [
-        NodeSlot(n)
-        for n in range(SLOTS)
-        if _owner(NodeSlot(n)) is not None and not _owner_is_gone(NodeSlot(n))
-    ]
-
-
 def _owner(slot: NodeSlot) -> Path | None:
     try:
         return Path(slot.claim.read_text().strip())
