@@ -42,12 +42,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def source_problems(source: str) -> list[Problem]:
-    """Every problem of SOURCE: a project folder, or manifests (reading problems first, then
-    each namespace's definitions). Raises SourceError when SOURCE cannot be read at all."""
-    return source_findings(source).problems
-
-
 @dataclass
 class Findings:
     """What lint found in a SOURCE; warnings never fail it (`core.lint.warnings`)."""

@@ -57,7 +57,6 @@ class LeaderElector:
         self._observed: tuple[Any, ...] | None = None
         self._observed_at = 0.0
         """Local time at which the Lease record was last seen to change."""
-        self.last_attempt: float | None = None
 
     async def run(self) -> None:
         """Try to acquire or renew forever; flips `is_leader` and calls `on_change`."""
@@ -67,7 +66,6 @@ class LeaderElector:
             except Exception as error:  # API server away, timeouts: keep trying, never exit
                 logger.warning("leader election: %s: %s", type(error).__name__, error)
                 held = self._still_valid()
-            self.last_attempt = self.clock()
             self._set(held)
             await asyncio.sleep(self.retry_seconds)
 
