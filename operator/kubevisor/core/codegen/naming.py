@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kubevisor.core.definitions import Definitions
@@ -52,6 +53,37 @@ def resolved_schema(schema: Any, defs: Definitions) -> dict[str, Any]:
         seen.add(key)
         schema = defs.schemas[key]
     return schema if isinstance(schema, dict) else {}
+
+
+@dataclass(frozen=True)
+class TypeSpelling:
+    """How one generated language spells the types of variable and attribute schemas."""
+
+    scalars: Mapping[str, str]
+    """`string`, `boolean`, `integer`, `double`, `date` -> the language's type."""
+    array_of: Callable[[str], str]
+    """The type of an array, from the type of its items."""
+    untyped_array: str
+    """An array whose schema gives no `items` (values are strings, as upstream assumes)."""
+    object: str
+    unknown: str
+    """`json`, or a schema without a type."""
+
+
+def spelled_type(schema: Any, defs: Definitions, spelling: TypeSpelling) -> str:
+    """The type of a variable or attribute schema (`schema:` references followed)."""
+    resolved = resolved_schema(schema, defs)
+    kind = resolved.get("type")
+    if isinstance(kind, str) and kind in spelling.scalars:
+        return spelling.scalars[kind]
+    if kind == "array":
+        items = resolved.get("items")
+        if not isinstance(items, dict):
+            return spelling.untyped_array
+        return spelling.array_of(spelled_type(items, defs, spelling))
+    if kind == "object":
+        return spelling.object
+    return spelling.unknown
 
 
 def variations(feature: dict[str, Any]) -> list[Any]:
