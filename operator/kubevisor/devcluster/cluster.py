@@ -9,7 +9,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import TracebackType
 
 from kubevisor.devcluster import apiserver, etcd, s3
 from kubevisor.devcluster.binaries import (
@@ -22,6 +21,7 @@ from kubevisor.devcluster.kubeconfig import render_kubeconfig
 from kubevisor.devcluster.pki import write_pki
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.process import ServerProcess
+from kubevisor.devcluster.server_group import ServerGroup
 from kubevisor.devcluster.state import ClusterInfo, remove_files
 
 ETCD_TIMEOUT = 30.0
@@ -31,13 +31,10 @@ CONTROLLER_MANAGER_TIMEOUT = 60.0
 S3_TIMEOUT = 30.0
 
 
-class Cluster:
+class Cluster(ServerGroup[ClusterInfo]):
     """A dev cluster in `run_dir` (created if missing; its contents belong to the cluster).
 
-    Use as a context manager, or call start() and stop(). If start() fails, whatever had
-    started is stopped before the error propagates, so no process is left behind.
-    `die_with_parent` asks the kernel to kill the servers if this Python process dies without
-    running stop() (tests); the CLI leaves it off so the cluster outlives `dev cluster up`.
+    Started and stopped like every `ServerGroup`; with `node`, a real node too.
     """
 
     def __init__(
@@ -49,38 +46,15 @@ class Cluster:
         die_with_parent: bool = True,
         node: bool = False,
     ) -> None:
-        self.run_dir = run_dir.absolute()
+        super().__init__(run_dir, die_with_parent=die_with_parent)
         self.node = node
         self.control_plane_bin = control_plane_bin
         self.weed = weed
-        self.die_with_parent = die_with_parent
-        self._processes: list[ServerProcess] = []
         self._leftover_files: tuple[Path, ...] = ()
         self._launches: dict[str, list[str]] = {}
         """How each server was started, so a test can stop one and start it again."""
         self._s3_port = 0
         self._api_ready: Callable[[], bool] | None = None
-        self.info: ClusterInfo | None = None
-
-    def __enter__(self) -> ClusterInfo:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def start(self) -> ClusterInfo:
-        try:
-            self.info = self._start()
-        except BaseException:
-            self.stop()
-            raise
-        self.info.save()
-        return self.info
 
     def stop(self) -> None:
         """Stop every server this object started, the last started first (the node's
@@ -89,8 +63,7 @@ class Cluster:
             from kubevisor.devcluster.node.node import tear_down_node
 
             tear_down_node(self.run_dir)
-        while self._processes:
-            self._processes.pop().stop()
+        super().stop()
         remove_files(self._leftover_files)
 
     def stop_server(self, name: str) -> None:
@@ -219,19 +192,13 @@ class Cluster:
             s3_access_key=credentials.access_key,
             s3_secret_key=credentials.secret_key,
             s3_region=s3.REGION,
-            processes=tuple(p.record for p in self._processes),
+            processes=self._records(),
             leftover_files=self._leftover_files,
             node=self.node,
         )
 
     def _spawn(self, name: str, argv: list[str]) -> ServerProcess:
-        process = ServerProcess(
-            name,
-            argv,
-            self.run_dir / f"{name}.log",
-            die_with_parent=self.die_with_parent,
-        )
-        self._processes.append(process)
+        process = super()._spawn(name, argv)
         self._launches[name] = argv
         return process
 

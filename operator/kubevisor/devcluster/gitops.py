@@ -21,7 +21,8 @@ from typing import Any
 from kubevisor.devcluster.binaries import BinariesError, run_build_script
 from kubevisor.devcluster.ports import LOOPBACK, pick_ports
 from kubevisor.devcluster.probes import http_status
-from kubevisor.devcluster.process import ProcessRecord, ServerProcess
+from kubevisor.devcluster.process import ProcessRecord
+from kubevisor.devcluster.server_group import ServerGroup
 from kubevisor.devcluster.state import ClusterInfo
 
 FLUX_DIR_VARIABLE = "KUBEVISOR_FLUX_DIR"
@@ -74,9 +75,7 @@ class GitOpsInfo:
             "run_dir": str(self.run_dir),
             "git_root": str(self.git_root),
             "git_url": self.git_url,
-            "processes": [
-                {"name": r.name, "pid": r.pid, "start_ticks": r.start_ticks} for r in self.processes
-            ],
+            "processes": [record.to_json() for record in self.processes],
         }
         (self.run_dir / STATE_FILE).write_text(json.dumps(data, indent=2) + "\n")
 
@@ -94,10 +93,7 @@ def load_gitops(run_dir: Path) -> GitOpsInfo | None:
             run_dir=Path(data["run_dir"]),
             git_root=Path(data["git_root"]),
             git_url=data["git_url"],
-            processes=tuple(
-                ProcessRecord(p["name"], int(p["pid"]), int(p["start_ticks"]))
-                for p in data["processes"]
-            ),
+            processes=tuple(ProcessRecord.from_json(record) for record in data["processes"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -113,40 +109,16 @@ def stop_gitops(run_dir: Path) -> bool:
     return True
 
 
-class GitOps:
-    """Flux and a Git server for `cluster`, their logs and data in `run_dir`.
-
-    Like `Cluster`: a context manager, and a failed start stops whatever had started.
-    """
+class GitOps(ServerGroup[GitOpsInfo]):
+    """Flux and a Git server for `cluster`, their logs and data in `run_dir`; started and
+    stopped like every `ServerGroup`."""
 
     def __init__(
         self, cluster: ClusterInfo, run_dir: Path, *, flux: Path, die_with_parent: bool = True
     ) -> None:
+        super().__init__(run_dir, die_with_parent=die_with_parent)
         self.cluster = cluster
-        self.run_dir = run_dir.absolute()
         self.flux = flux
-        self.die_with_parent = die_with_parent
-        self._processes: list[ServerProcess] = []
-        self.info: GitOpsInfo | None = None
-
-    def __enter__(self) -> GitOpsInfo:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def start(self) -> GitOpsInfo:
-        try:
-            self.info = self._start()
-        except BaseException:
-            self.stop()
-            raise
-        self.info.save()
-        return self.info
-
-    def stop(self) -> None:
-        while self._processes:
-            self._processes.pop().stop()
 
     def _start(self) -> GitOpsInfo:
         self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -195,7 +167,7 @@ class GitOps:
             run_dir=self.run_dir,
             git_root=git_root,
             git_url=git_url,
-            processes=tuple(p.record for p in self._processes),
+            processes=self._records(),
         )
 
     def _install_crds(self) -> None:
@@ -234,13 +206,6 @@ class GitOps:
             "--watch-all-namespaces=true",
             "--log-level=info",
         ]
-
-    def _spawn(self, name: str, argv: list[str]) -> ServerProcess:
-        process = ServerProcess(
-            name, argv, self.run_dir / f"{name}.log", die_with_parent=self.die_with_parent
-        )
-        self._processes.append(process)
-        return process
 
 
 def sync_objects(

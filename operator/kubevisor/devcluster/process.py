@@ -9,9 +9,10 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ReadyCheck = Callable[[], bool]
 """Returns True once the server answers; may raise OSError while it does not."""
@@ -34,6 +35,13 @@ class ProcessRecord:
 
     def is_running(self) -> bool:
         return process_start_ticks(self.pid) == self.start_ticks
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "pid": self.pid, "start_ticks": self.start_ticks}
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> ProcessRecord:
+        return ProcessRecord(data["name"], int(data["pid"]), int(data["start_ticks"]))
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM the process group, wait, then SIGKILL whatever is left of it."""

@@ -87,9 +87,7 @@ class ClusterInfo:
             "s3_access_key": self.s3_access_key,
             "s3_secret_key": self.s3_secret_key,
             "s3_region": self.s3_region,
-            "processes": [
-                {"name": r.name, "pid": r.pid, "start_ticks": r.start_ticks} for r in self.processes
-            ],
+            "processes": [record.to_json() for record in self.processes],
             "leftover_files": [str(path) for path in self.leftover_files],
             "node": self.node,
         }
@@ -106,10 +104,7 @@ class ClusterInfo:
             s3_access_key=data["s3_access_key"],
             s3_secret_key=data["s3_secret_key"],
             s3_region=data["s3_region"],
-            processes=tuple(
-                ProcessRecord(p["name"], int(p["pid"]), int(p["start_ticks"]))
-                for p in data["processes"]
-            ),
+            processes=tuple(ProcessRecord.from_json(record) for record in data["processes"]),
             leftover_files=tuple(Path(path) for path in data.get("leftover_files", [])),
             node=bool(data.get("node", False)),
         )
