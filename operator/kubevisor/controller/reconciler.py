@@ -54,8 +54,11 @@ class Reconciler:
         publisher: Publisher,
         writer: StatusWriter,
         compiler: CompilePool,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
+        self.clock = clock
+        """Monotonic seconds for the debounce and retries (a fake one in tests)."""
         self.compiler = compiler
         self.metrics = metrics
         self.state_store = state_store
@@ -137,7 +140,7 @@ class Reconciler:
     def touch(self, namespace: str, delay: float = 0.0) -> None:
         """Compile the namespace again: after the debounce for a change (no `delay`), or
         `delay` seconds from now for a retry."""
-        now = time.monotonic()
+        now = self.clock()
         if delay:
             self.schedule.retry(namespace, now + delay)
         else:
@@ -228,7 +231,7 @@ class Reconciler:
         if not self.ready:
             return [], 5.0
         return self.schedule.take(
-            time.monotonic(), self.settings.concurrency if limit is None else limit
+            self.clock(), self.settings.concurrency if limit is None else limit
         )
 
     # ------------------------------------------------------------------ one namespace
