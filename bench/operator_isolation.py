@@ -162,7 +162,7 @@ def neighbour(args: argparse.Namespace) -> None:
             alone = [editor.edit("small") for _ in range(args.edits)]
 
             crowd = project("big", args.big)
-            applying = threading.Thread(target=apply, args=(cluster, crowd, 2), daemon=True)
+            applying = threading.Thread(target=apply, args=(cluster, crowd), daemon=True)
             started = time.monotonic()
             applying.start()
             busy: list[float] = []
@@ -186,7 +186,7 @@ def spread(args: argparse.Namespace) -> None:
         revisions = Revisions(cluster)
         with operator_for(cluster, names, logs) as operator:
             objects = [obj for name in names for obj in project(name, args.features)]
-            took = apply(cluster, objects, workers=2)
+            took = apply(cluster, objects)
             started = time.monotonic()
             for name in names:
                 revisions.wait_for(name, "1", timeout=1800)
