@@ -7,7 +7,7 @@ import contextlib
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import kopf
@@ -48,6 +48,17 @@ class EndlessBackoffs:
             delay = min(delay * 2, 30.0)
 
 
+class NoDiffBase(kopf.AnnotationsDiffBaseStorage):
+    """No essence to diff: the operator has no change handlers, yet Kopf builds each event's
+    "essence" (a deep copy of the whole object, managed fields and status included) to diff
+    it. At 10,000 objects that copy was a fifth of Kopf's time per event."""
+
+    def build(
+        self, *, body: kopf.Body, extra_fields: Iterable[Any] | None = None
+    ) -> kopf.BodyEssence:
+        return kopf.BodyEssence()
+
+
 def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.OperatorRegistry:
     registry = kopf.OperatorRegistry()
     register(registry, reconciler)
@@ -68,6 +79,7 @@ def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.O
         # event) end soon after its event instead of 5 s later, when a listing has them all.
         settings.watching.chunk_size = LIST_CHUNK_SIZE
         settings.queueing.idle_timeout = WORKER_IDLE_SECONDS
+        settings.persistence.diffbase_storage = NoDiffBase()
         # Namespaced mode: the namespaces are named exactly and the CRDs are installed, so Kopf
         # must not list namespaces or watch CRDs (cluster-scoped rights a Role cannot grant).
         settings.scanning.disabled = namespaced

@@ -33,7 +33,9 @@ from kubevisor.core.definitions import Kind, Problem
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-STATUS_WRITES_IN_FLIGHT = 8
+STATUS_WRITES_IN_FLIGHT = 32
+"""Status patches of one namespace in flight: a first pass writes one per object (10,000), and
+each waits mostly on the API server."""
 COMPILE_RETRY_SECONDS = 30.0
 COMPILE_RETRY_MAX_SECONDS = 600.0
 STATE_LOST_RETRY_SECONDS = 60.0
@@ -375,7 +377,7 @@ class Reconciler:
             for item in by_name.items()
             if item[0][0] != "Datafile" or item[0][1] not in planned
         ]
-        # A few writes in flight: the first pass over 10,000 objects took a minute one by one.
+        # Writes in flight: the first pass over 10,000 objects took a minute one by one.
         started = time.perf_counter()
         await for_each(inputs, report, limit=STATUS_WRITES_IN_FLIGHT)
         logger.info(
