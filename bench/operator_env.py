@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx2
 from kubevisor.controller.resources import RESOURCES
 from kubevisor.crds import KINDS
 from kubevisor.devcluster.cluster import temporary_cluster
@@ -67,6 +68,10 @@ def base_objects() -> list[dict[str, Any]]:
     ]
 
 
+APPLY_TIMEOUT = httpx2.Timeout(60.0)
+APPLY_ATTEMPTS = 3
+
+
 def apply(cluster: ClusterInfo, objects: list[dict[str, Any]], in_flight: int = 16) -> float:
     """Server-side apply of every object, `in_flight` requests at a time; seconds taken.
 
@@ -78,20 +83,31 @@ def apply(cluster: ClusterInfo, objects: list[dict[str, Any]], in_flight: int = 
 
 async def _apply(cluster: ClusterInfo, objects: list[dict[str, Any]], in_flight: int) -> float:
     started = time.perf_counter()
-    client = AsyncClient(KubeConfig.from_file(cluster.kubeconfig), field_manager="bench")
+    client = AsyncClient(
+        KubeConfig.from_file(cluster.kubeconfig), field_manager="bench", timeout=APPLY_TIMEOUT
+    )
     remaining = iter(objects)
+
+    async def apply_one(obj: dict[str, Any]) -> None:
+        metadata = obj["metadata"]
+        await client.patch(
+            RESOURCES[obj["kind"]],
+            metadata["name"],
+            obj,
+            namespace=metadata["namespace"],
+            patch_type=PatchType.APPLY,
+            force=True,
+        )
 
     async def worker() -> None:
         for obj in remaining:
-            metadata = obj["metadata"]
-            await client.patch(
-                RESOURCES[obj["kind"]],
-                metadata["name"],
-                obj,
-                namespace=metadata["namespace"],
-                patch_type=PatchType.APPLY,
-                force=True,
-            )
+            for attempt in range(APPLY_ATTEMPTS):
+                try:
+                    await apply_one(obj)
+                    break
+                except Exception:  # a loaded API server times out now and then; apply is idempotent
+                    if attempt == APPLY_ATTEMPTS - 1:
+                        raise
 
     try:
         await asyncio.gather(*(worker() for _ in range(in_flight)))
