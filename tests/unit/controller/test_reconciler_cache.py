@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from typing import Any, cast
 
 import pytest
@@ -228,3 +229,25 @@ def test_a_deleted_object_leaves_the_cache() -> None:
     event(reconciler, feature_body(), kind="DELETED")
     assert reconciler.cached("ns", "uid-a") is None
     assert due(reconciler) == ["ns"]
+
+
+def test_objects_with_equal_statuses_share_one_and_an_echo_changes_only_its_own() -> None:
+    reconciler = started()
+    other = feature_body()
+    other["metadata"].update(name="b", uid="uid-b")
+    event(reconciler, with_status(other, "Published"))
+    event(reconciler, with_status(feature_body(), "Published"))
+    a, b = reconciler.cached("ns", "uid-a"), reconciler.cached("ns", "uid-b")
+    assert a is not None and b is not None
+    assert a["status"] is b["status"]
+    event(reconciler, with_status(feature_body(), "Stalled"))
+    a = reconciler.cached("ns", "uid-a")
+    assert a is not None and a["status"]["conditions"][0]["reason"] == "Stalled"
+    assert b["status"]["conditions"][0]["reason"] == "Published"
+
+
+def test_a_shared_status_reaches_a_compile_worker_as_a_plain_dict() -> None:
+    cached = compact(with_status(feature_body(), "Published"))
+    copied = pickle.loads(pickle.dumps(cached))
+    assert type(copied["status"]) is dict
+    assert copied == cached
