@@ -51,7 +51,7 @@ async def list_grants(client: AsyncClient, namespace: str) -> list[CopyGrant]:
 def register_grants(registry: kopf.OperatorRegistry, reconciler: Reconciler) -> None:
     """A grant changed: every namespace re-checks its copies (grants change rarely)."""
 
-    def on_grant(**_: Any) -> None:
+    async def on_grant(**_: Any) -> None:  # on the loop, with the reconciler (not thread-safe)
         for namespace in reconciler.namespaces():
             reconciler.touch(namespace)
 

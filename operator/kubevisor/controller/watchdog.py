@@ -18,6 +18,9 @@ from kubevisor.controller.resources import RESOURCES
 
 logger = logging.getLogger(__name__)
 
+LIST_PAGE = 500
+"""Objects per list request, so a listing of 10,000 objects is never decoded all at once."""
+
 Snapshot = frozenset[tuple[str, str, int]]
 """(kind, uid, generation) of every object."""
 
@@ -41,7 +44,8 @@ class Watchdog:
         found: set[tuple[str, str, int]] = set()
         for kind, resource in RESOURCES.items():
             for namespace in self.namespaces:
-                async for obj in self.client.list(resource, namespace=namespace):
+                pages = self.client.list(resource, namespace=namespace, chunk_size=LIST_PAGE)
+                async for obj in pages:
                     metadata = obj.metadata
                     if metadata is None or metadata.uid is None:
                         continue

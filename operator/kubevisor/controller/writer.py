@@ -29,10 +29,13 @@ class StatusWriter:
 
     async def write(
         self, obj: Mapping[str, Any], status: dict[str, Any], outcome: DatafileOutcome | None
-    ) -> None:
+    ) -> bool:
+        """Make `status` the object's status, and post an Event when it says something new.
+        Whether a patch was sent (False when the status was already `status`)."""
         metadata = obj["metadata"]
         previous = obj.get("status") or {}
-        if _without_times(previous) != _without_times(status):
+        patched = _without_times(previous) != _without_times(status)
+        if patched:
             resource = RESOURCES[obj["kind"]]
             try:
                 await self.client.patch(
@@ -45,8 +48,9 @@ class StatusWriter:
             except ApiError as error:
                 if error.status.code != 404:  # deleted meanwhile: nothing to report on
                     raise
-                return
+                return False
         await self._announce(obj, status, outcome)
+        return patched
 
     async def _announce(
         self, obj: Mapping[str, Any], status: Mapping[str, Any], outcome: DatafileOutcome | None

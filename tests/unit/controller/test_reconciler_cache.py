@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from typing import Any, cast
 
 import pytest
-from kubevisor.controller.handlers import compact, fingerprint
+from kubevisor.controller.handlers import compact, fingerprint, on_object_event
 from kubevisor.controller.metrics import Metrics
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.settings import OperatorSettings
+from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION
 
 
 def make_reconciler() -> Reconciler:
@@ -129,3 +132,122 @@ def test_input_changes_after_the_first_listing_are_noted_for_the_reconciling_mar
     assert reconciler.changes._pending == {}  # our own status writes come back as events
     reconciler.forget("uid-Feature-a", "ns")
     assert reconciler.changes._pending == {"ns": "Feature a was deleted"}
+
+
+# Watch events (`handlers.on_object_event`): status-only echoes of our own writes take a short
+# path, everything else the full compact; both leave the cache holding what the server holds.
+
+
+def feature_body(generation: int = 1, **spec: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "kubevisor.io/v1alpha1",
+        "kind": "Feature",
+        "metadata": {
+            "name": "a",
+            "namespace": "ns",
+            "uid": "uid-a",
+            "generation": generation,
+            "resourceVersion": str(100 + generation),
+            "managedFields": [{"manager": "kubectl"}],
+        },
+        "spec": {"key": "a", "description": "x", **spec},
+    }
+
+
+def with_status(value: dict[str, Any], reason: str) -> dict[str, Any]:
+    changed = copy.deepcopy(value)
+    changed["status"] = {
+        "observedGeneration": 1,
+        "conditions": [{"type": "Ready", "reason": reason}],
+    }
+    changed["metadata"]["resourceVersion"] += "1"
+    return changed
+
+
+def event(reconciler: Any, value: dict[str, Any], kind: str | None = "MODIFIED") -> None:
+    metadata = value["metadata"]
+    on_object_event(
+        reconciler, event=kind, uid=metadata["uid"], namespace=metadata["namespace"], body=value
+    )
+
+
+def started() -> Any:
+    """A ready reconciler that has compiled `ns` once with Feature a."""
+    reconciler = make_reconciler()
+    event(reconciler, feature_body(), kind=None)
+    reconciler.expect(["uid-a"])
+    assert due(reconciler) == ["ns"]
+    return reconciler
+
+
+def test_a_status_echo_updates_the_cached_status_and_compiles_nothing() -> None:
+    reconciler = started()
+    echo = with_status(feature_body(), "Published")
+    event(reconciler, echo)
+    assert due(reconciler) == []
+    assert reconciler.changes._pending == {}
+    assert reconciler.cached("ns", "uid-a") == compact(echo)
+
+
+def test_a_spec_change_after_a_status_echo_still_compiles_and_is_cached() -> None:
+    reconciler = started()
+    event(reconciler, with_status(feature_body(), "Published"))
+    edited = with_status(feature_body(generation=2, description="y"), "Published")
+    event(reconciler, edited)
+    assert due(reconciler) == ["ns"]
+    cached = reconciler.cached("ns", "uid-a")
+    assert cached == compact(edited)
+    assert cached is not None and cached["spec"]["description"] == "y"
+
+
+def test_metadata_the_compile_reads_is_not_mistaken_for_a_status_change() -> None:
+    reconciler = started()
+    hinted = feature_body()
+    hinted["metadata"]["annotations"] = {KEY_ORDER_ANNOTATION: '{"spec": ["key"]}'}
+    event(reconciler, hinted)  # same generation: annotations never move it
+    assert due(reconciler) == ["ns"]
+    cached = reconciler.cached("ns", "uid-a")
+    assert cached is not None and cached["metadata"]["annotations"] == {
+        KEY_ORDER_ANNOTATION: '{"spec": ["key"]}'
+    }
+    deleting = copy.deepcopy(hinted)
+    deleting["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    event(reconciler, deleting)
+    assert due(reconciler) == ["ns"]
+
+
+def test_an_echo_replaces_the_cached_object_instead_of_editing_it() -> None:
+    reconciler = started()
+    before = reconciler.cached("ns", "uid-a")
+    snapshot = copy.deepcopy(before)
+    event(reconciler, with_status(feature_body(), "Published"))
+    assert before == snapshot  # a reconcile holding the old object sees it unchanged
+
+
+def test_a_deleted_object_leaves_the_cache() -> None:
+    reconciler = started()
+    event(reconciler, feature_body(), kind="DELETED")
+    assert reconciler.cached("ns", "uid-a") is None
+    assert due(reconciler) == ["ns"]
+
+
+def test_objects_with_equal_statuses_share_one_and_an_echo_changes_only_its_own() -> None:
+    reconciler = started()
+    other = feature_body()
+    other["metadata"].update(name="b", uid="uid-b")
+    event(reconciler, with_status(other, "Published"))
+    event(reconciler, with_status(feature_body(), "Published"))
+    a, b = reconciler.cached("ns", "uid-a"), reconciler.cached("ns", "uid-b")
+    assert a is not None and b is not None
+    assert a["status"] is b["status"]
+    event(reconciler, with_status(feature_body(), "Stalled"))
+    a = reconciler.cached("ns", "uid-a")
+    assert a is not None and a["status"]["conditions"][0]["reason"] == "Stalled"
+    assert b["status"]["conditions"][0]["reason"] == "Published"
+
+
+def test_a_shared_status_reaches_a_compile_worker_as_a_plain_dict() -> None:
+    cached = compact(with_status(feature_body(), "Published"))
+    copied = pickle.loads(pickle.dumps(cached))
+    assert type(copied["status"]) is dict
+    assert copied == cached
