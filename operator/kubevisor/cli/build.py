@@ -126,6 +126,19 @@ def register(subparsers: Any) -> None:
         help="skip the lint check that refuses invalid definitions (upstream build does not lint)",
     )
     parser.add_argument(
+        "--revisions",
+        choices=("project", "per-datafile"),
+        default="project",
+        help="manifests: one revision per build like upstream (default), or per Datafile, "
+        "moving only when its content does, as the operator numbers them",
+    )
+    parser.add_argument(
+        "--hold-back",
+        action="store_true",
+        help="manifests: like the operator, write the Datafiles whose inputs are valid and keep "
+        "the others' last files (exit 1 all the same)",
+    )
+    parser.add_argument(
         "--print",
         action="store_true",
         help="print one datafile to stdout instead (like featurevisor build --json)",
@@ -229,6 +242,8 @@ def _run(args: argparse.Namespace) -> int:
         from kubevisor.cli import build_manifests  # imported here: it imports this module
 
         return build_manifests.run(args)
+    if args.revisions != "project" or args.hold_back:
+        return _fail("--revisions and --hold-back: only for manifests, not for project folders")
     try:
         if args.print:
             source = load_build_source(args.source, args.set)
