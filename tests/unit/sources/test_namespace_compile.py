@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from kubevisor.sources.compile_plan import SavedState
-from kubevisor.sources.namespace_compile import PER_DATAFILE, compile_namespace
+from kubevisor.sources.namespace_compile import PER_DATAFILE, ProjectRevision, compile_namespace
 
 
 def find(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
@@ -116,3 +116,26 @@ def test_features_no_datafile_selects_are_listed(shop: list[dict[str, Any]]) -> 
     lonely["spec"]["tags"] = ["nowhere"]
     plan = compile_namespace("shop", [*shop, lonely], SavedState(), revisions=PER_DATAFILE)
     assert plan.unselected == {"lonely"}
+
+
+def test_a_project_revision_changes_only_the_revision_field(shop: list[dict[str, Any]]) -> None:
+    saved = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE).state
+    checkout = find(shop, "Feature", "checkout")
+    checkout["spec"]["rules"]["production"][1]["percentage"] = 20  # a revision 2 somewhere
+    per_datafile = by_name(compile_namespace("shop", shop, saved, revisions=PER_DATAFILE))
+    project = compile_namespace("shop", shop, saved, revisions=ProjectRevision("7.1"))
+    assert sorted(by_name(project)) == sorted(per_datafile)
+    for name, datafile in by_name(project).items():
+        own = per_datafile[name]
+        assert datafile.content is not None and own.content is not None and own.record
+        assert json.loads(datafile.content)["revision"] == "7.1"
+        expected = own.content.replace(
+            f'"revision":"{own.record.revision}"'.encode(), b'"revision":"7.1"', 1
+        )
+        assert datafile.content == expected
+        assert datafile.record is None  # no per-Datafile record under a project revision
+    assert (
+        project.state.environments
+        == compile_namespace("shop", shop, saved, revisions=PER_DATAFILE).state.environments
+    )
+    assert project.state.datafiles == saved.datafiles
