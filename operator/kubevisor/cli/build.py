@@ -3,10 +3,12 @@
 SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`), or Kubernetes
 manifest files and folders: each namespace is built like one project, into
 `OUT/<namespace>/<environment>/featurevisor-<target>.json`, with state in
-`OUT/.kubevisor-state/<namespace>/` unless `--state-dir`. Definitions that `kubevisor lint`
-rejects are refused (nothing is written) unless `--no-lint`. State is read from and written to
-the state folder (a project's `.featurevisor/` by default) like upstream, so raising a
-percentage keeps users where they were.
+`OUT/.kubevisor-state/<namespace>/` unless `--state-dir`; `--revisions per-datafile
+--hold-back` builds them exactly as the operator publishes them. Definitions that `kubevisor
+lint` rejects are refused (nothing is written) unless `--no-lint` (or, for manifests,
+`--hold-back`). State is read from and written to the state folder (a project's
+`.featurevisor/` by default) like upstream, so raising a percentage keeps users where they
+were.
 
 Targets: every file in `targets/` (e.g. `targets/web.yml` with `tag: web`) makes one datafile
 per environment, `<env>/featurevisor-<target>.json`; a project needs at least one (a target
