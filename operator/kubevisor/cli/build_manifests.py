@@ -12,7 +12,8 @@ the operator does (a Datafile's revision moves only when its content does; recor
 
 Problems: by default anything wrong refuses the build and nothing is written. `--hold-back`
 does what the operator does: Datafiles whose inputs have problems keep their last files, the
-others are written, and the exit code is still 1.
+others are written, and the exit code is still 1. A manifest that cannot be read at all
+names no namespace: with several namespaces it may hold back Datafiles of the others too.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kubevisor.core.build import datafile_path, state_file_name
-from kubevisor.core.definitions import Kind, Problem
+from kubevisor.core.definitions import JSON, Kind, Problem
 from kubevisor.core.jsjson import dumps
 from kubevisor.sources.compile_plan import NamespacePlan, SavedState
 from kubevisor.sources.errors import SourceError
@@ -97,12 +97,12 @@ def state_files(
 
 def object_heads(
     paths: Sequence[str], *, namespace: str = DEFAULT_NAMESPACE
-) -> dict[str, list[Any]]:
+) -> dict[str, list[dict[str, JSON]]]:
     """Per namespace, the kubevisor objects of manifest files as plain values: only for naming
     the owners of problems (`compile_namespace(objects=...)`); the reading that counts is
     `load_manifests`. Documents that cannot be read are left out: their problems then hold back
     every Datafile, the cautious choice."""
-    found: dict[str, list[Any]] = {}
+    found: dict[str, list[dict[str, JSON]]] = {}
     for value in _values(paths):
         if not isinstance(value, dict) or value.get("apiVersion") != API_VERSION:
             continue
