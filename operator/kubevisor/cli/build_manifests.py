@@ -29,7 +29,7 @@ from kubevisor.core.build import next_revision
 from kubevisor.core.definitions import Problem
 from kubevisor.sources.compile_plan import NamespacePlan
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.manifests import ManifestSet, load_manifests
+from kubevisor.sources.manifests import ManifestSet, NamespaceManifests, load_manifests
 from kubevisor.sources.namespace_compile import (
     PER_DATAFILE,
     ProjectRevision,
@@ -57,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{options}: only for Featurevisor project folders, not for manifests")
     if not args.out:
         return _fail("--out DIR is required when building manifests")
-    per_datafile = args.revisions == PER_DATAFILE_CHOICE
-    if per_datafile and args.revision:
+    if args.revisions == PER_DATAFILE_CHOICE and args.revision:
         return _fail("--revision: each Datafile has its own revision with --revisions per-datafile")
     out_dir = Path(args.out)
     state_root = Path(args.state_dir) if args.state_dir else out_dir / STATE_FOLDER
@@ -70,48 +69,66 @@ def run(args: argparse.Namespace) -> int:
             code := _refuse(manifests, strict=not args.hold_back, lint=not args.no_lint)
         ) is not None:
             return code
-        # Owners of problems matter only when some Datafiles are built despite them.
-        heads = object_heads([args.source]) if args.hold_back else {}
-        plans: dict[str, NamespacePlan] = {}
-        revisions: dict[str, str] = {}
-        for name, namespace in manifests.namespaces.items():
-            state_dir = state_root / name
-            config = namespace.definitions.config
-            policy: RevisionPolicy = PER_DATAFILE
-            if not per_datafile:
-                current = read_revision(state_dir, config.revision_file_name)
-                revisions[name] = args.revision or next_revision(current)
-                policy = ProjectRevision(revisions[name])
-            plans[name] = compile_namespace(
-                name,
-                heads.get(name, []),
-                read_saved_state(state_dir, list(config.environments or [None])),
-                revisions=policy,
-                manifests=manifests,
-                lint_inputs=args.hold_back and not args.no_lint,
-                featurevisor_version=args.featurevisor_version,
-            )
+        plans, revisions = _compile(args, manifests, state_root)
         problems = _problems(manifests, plans)
         if problems and not args.hold_back:
             return _report(problems)
         for name, plan in plans.items():
-            namespace = manifests.namespaces[name]
-            files = datafile_files(plan, namespace)
-            states = state_files(plan, namespace, records=per_datafile)
-            if name in revisions:  # upstream's REVISION, beside the datafiles and the state
-                revision_file = namespace.definitions.config.revision_file_name
-                files[revision_file] = states[revision_file] = revisions[name].encode()
-            _write_tree(out_dir / name, files)
-            if not args.no_state_files:
-                _write_tree(state_root / name, states)
-            built = sum(datafile.content is not None for datafile in plan.datafiles)
-            revision = f"revision {revisions.get(name, 'per Datafile')}"
-            print(f"Built {built} datafile(s), {revision}, in {out_dir / name}")
+            _write(args, plan, manifests.namespaces[name], revisions.get(name), state_root)
     except SourceError as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{error.filename or ''}: {error.strerror}")
     return _held_back(problems, plans) if problems else 0
+
+
+def _compile(
+    args: argparse.Namespace, manifests: ManifestSet, state_root: Path
+) -> tuple[dict[str, NamespacePlan], dict[str, str]]:
+    """Each namespace's plan, and its one revision unless revisions are per Datafile."""
+    # Owners of problems matter only when some Datafiles are built despite them.
+    heads = object_heads([args.source]) if args.hold_back else {}
+    plans: dict[str, NamespacePlan] = {}
+    revisions: dict[str, str] = {}
+    for name, namespace in manifests.namespaces.items():
+        state_dir = state_root / name
+        config = namespace.definitions.config
+        policy: RevisionPolicy = PER_DATAFILE
+        if args.revisions != PER_DATAFILE_CHOICE:
+            current = read_revision(state_dir, config.revision_file_name)
+            revisions[name] = args.revision or next_revision(current)
+            policy = ProjectRevision(revisions[name])
+        plans[name] = compile_namespace(
+            name,
+            heads.get(name, []),
+            read_saved_state(state_dir, list(config.environments or [None])),
+            revisions=policy,
+            manifests=manifests,
+            lint_inputs=args.hold_back and not args.no_lint,
+            featurevisor_version=args.featurevisor_version,
+        )
+    return plans, revisions
+
+
+def _write(
+    args: argparse.Namespace,
+    plan: NamespacePlan,
+    namespace: NamespaceManifests,
+    revision: str | None,
+    state_root: Path,
+) -> None:
+    """The datafiles the plan built and the namespace's state folder."""
+    files = datafile_files(plan, namespace)
+    states = state_files(plan, namespace, records=revision is None)
+    if revision is not None:  # upstream's REVISION, beside the datafiles and the state
+        revision_file = namespace.definitions.config.revision_file_name
+        files[revision_file] = states[revision_file] = revision.encode()
+    out_dir = Path(args.out) / plan.namespace
+    _write_tree(out_dir, files)
+    if not args.no_state_files:
+        _write_tree(state_root / plan.namespace, states)
+    built = sum(datafile.content is not None for datafile in plan.datafiles)
+    print(f"Built {built} datafile(s), revision {revision or 'per Datafile'}, in {out_dir}")
 
 
 def _refuse(manifests: ManifestSet, *, strict: bool, lint: bool) -> int | None:
