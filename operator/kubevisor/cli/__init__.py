@@ -37,6 +37,7 @@ EXAMPLES = {
         "kubevisor build ./project",
         "kubevisor build ./project --print --environment production --pretty",
         "kubevisor build ./manifests --out ./datafiles",
+        "kubevisor build ./manifests --out ./datafiles --revisions per-datafile --hold-back",
     ),
     "lint": (
         "kubevisor lint ./project",

@@ -3,10 +3,12 @@
 SOURCE is a Featurevisor project folder (it has `featurevisor.config.js`), or Kubernetes
 manifest files and folders: each namespace is built like one project, into
 `OUT/<namespace>/<environment>/featurevisor-<target>.json`, with state in
-`OUT/.kubevisor-state/<namespace>/` unless `--state-dir`. Definitions that `kubevisor lint`
-rejects are refused (nothing is written) unless `--no-lint`. State is read from and written to
-the state folder (a project's `.featurevisor/` by default) like upstream, so raising a
-percentage keeps users where they were.
+`OUT/.kubevisor-state/<namespace>/` unless `--state-dir`; `--revisions per-datafile
+--hold-back` builds them exactly as the operator publishes them. Definitions that `kubevisor
+lint` rejects are refused (nothing is written) unless `--no-lint` (or, for manifests,
+`--hold-back`). State is read from and written to the state folder (a project's
+`.featurevisor/` by default) like upstream, so raising a percentage keeps users where they
+were.
 
 Targets: every file in `targets/` (e.g. `targets/web.yml` with `tag: web`) makes one datafile
 per environment, `<env>/featurevisor-<target>.json`; a project needs at least one (a target
@@ -132,6 +134,19 @@ def register(subparsers: Any) -> None:
         help="skip the lint check that refuses invalid definitions (upstream build does not lint)",
     )
     parser.add_argument(
+        "--revisions",
+        choices=("project", "per-datafile"),
+        default="project",
+        help="manifests: one revision per build like upstream (default), or per Datafile, "
+        "moving only when its content does, as the operator numbers them",
+    )
+    parser.add_argument(
+        "--hold-back",
+        action="store_true",
+        help="manifests: like the operator, write the Datafiles whose inputs are valid and keep "
+        "the others' last files (exit 1 all the same)",
+    )
+    parser.add_argument(
         "--print",
         action="store_true",
         help="print one datafile to stdout instead (like featurevisor build --json)",
@@ -204,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if not is_project_folder(args.source):
         return build_manifests.run(args)
+    if args.revisions != "project" or args.hold_back:
+        return _fail("--revisions and --hold-back: only for manifests, not for project folders")
     try:
         if args.print:
             source = load_build_source(args.source, args.set)

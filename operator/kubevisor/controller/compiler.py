@@ -27,7 +27,8 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from kubevisor.controller.memory import release_memory
-from kubevisor.controller.plan import NamespacePlan, SavedState, plan_namespace
+from kubevisor.sources.compile_plan import NamespacePlan, SavedState
+from kubevisor.sources.namespace_compile import PER_DATAFILE, compile_namespace
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +50,10 @@ class CompileRequest:
 
 
 def compile_request(request: CompileRequest) -> NamespacePlan:
-    """Run in the worker."""
-    return plan_namespace(request.namespace, request.objects, request.saved)
+    """Run in the worker: the operator's revisions, one per Datafile, moving with its content."""
+    return compile_namespace(
+        request.namespace, request.objects, request.saved, revisions=PER_DATAFILE
+    )
 
 
 def answer(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:

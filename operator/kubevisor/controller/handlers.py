@@ -19,10 +19,10 @@ from typing import Any
 
 import kopf
 
-from kubevisor.controller.plan import UNREADABLE
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.resources import GROUP, PLURALS, VERSION
 from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION
+from kubevisor.sources.namespace_compile import UNREADABLE
 
 INTERNED_LENGTH = 64
 """Strings up to this length are shared (names, types, condition texts, timestamps)."""

@@ -21,7 +21,6 @@ from lightkube.types import PatchType
 
 from kubevisor.controller.grants import GrantsUnreadable, list_grants
 from kubevisor.controller.metrics import Metrics
-from kubevisor.controller.plan import DatafilePlan
 from kubevisor.controller.resources import RESOURCES
 from kubevisor.controller.status import DatafileOutcome, OutputResult
 from kubevisor.core.outputs import DatafileOutputs, ObjectStoreOutput
@@ -49,6 +48,7 @@ from kubevisor.sinks.policy import (
     object_store_refusal,
 )
 from kubevisor.sinks.results import Outcome, PublishResult
+from kubevisor.sources.compile_plan import DatafilePlan
 from kubevisor.sources.manifests import read_datafile
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,6 @@ from lightkube.core.exceptions import ApiError
 from kubevisor.controller.compiler import CompileFailed, CompilePool
 from kubevisor.controller.memory import release_memory
 from kubevisor.controller.metrics import Metrics
-from kubevisor.controller.plan import NamespacePlan, SavedState
 from kubevisor.controller.publisher import Publisher
 from kubevisor.controller.reconciling import InputChanges, describe_change
 from kubevisor.controller.recovery import StateLost, recover_state
@@ -30,6 +29,7 @@ from kubevisor.controller.statestore import StateStore
 from kubevisor.controller.status import DatafileOutcome, datafile_status, input_status
 from kubevisor.controller.writer import StatusWriter
 from kubevisor.core.definitions import Kind, Problem
+from kubevisor.sources.compile_plan import NamespacePlan, SavedState
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

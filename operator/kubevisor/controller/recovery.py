@@ -24,10 +24,10 @@ from lightkube import AsyncClient
 from lightkube.core.exceptions import ApiError
 from lightkube.resources.core_v1 import ConfigMap
 
-from kubevisor.controller.plan import DatafileRecord, SavedState
 from kubevisor.core.build.recovery import state_from_datafile
 from kubevisor.core.jsjson import dumps, loads
 from kubevisor.sinks.configmap import ANNOTATION_DIGEST, configmap_targets
+from kubevisor.sources.compile_plan import DatafileRecord, SavedState
 from kubevisor.sources.manifests import read_datafile
 
 

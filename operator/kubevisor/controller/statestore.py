@@ -18,7 +18,7 @@ from lightkube.core.exceptions import ApiError
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.core_v1 import ConfigMap
 
-from kubevisor.controller.plan import DatafileRecord, SavedState
+from kubevisor.sources.compile_plan import SavedState
 
 STATE_CONFIGMAP = "kubevisor-state"
 FIELD_MANAGER = "kubevisor-state"
@@ -36,8 +36,7 @@ def _gzip(data: bytes) -> str:
 
 def encode_state(state: SavedState) -> tuple[dict[str, str], dict[str, str]]:
     """(data, binaryData) of the state ConfigMap; deterministic, so unchanged state is no write."""
-    records = {name: record.as_json() for name, record in sorted(state.datafiles.items())}
-    data = {DATAFILES_KEY: json.dumps(records, indent=2, sort_keys=True)}
+    data = {DATAFILES_KEY: state.records_json()}
     binary = {
         _environment_key(env): _gzip(json.dumps(value, separators=(",", ":")).encode())
         for env, value in sorted(state.environments.items())
@@ -47,8 +46,7 @@ def encode_state(state: SavedState) -> tuple[dict[str, str], dict[str, str]]:
 
 def decode_state(data: dict[str, str] | None, binary: dict[str, str] | None) -> SavedState:
     state = SavedState()
-    records = json.loads((data or {}).get(DATAFILES_KEY, "{}"))
-    state.datafiles = {name: DatafileRecord.from_json(value) for name, value in records.items()}
+    state.datafiles = SavedState.records_from_json((data or {}).get(DATAFILES_KEY, "{}"))
     for key, value in (binary or {}).items():
         if not key.startswith("existing-state") or not key.endswith(".json.gz"):
             continue

@@ -13,9 +13,9 @@ from kubevisor.controller.conditions import (
     render_conditions,
     stalled,
 )
-from kubevisor.controller.plan import DatafilePlan
 from kubevisor.core.definitions import Problem
 from kubevisor.sinks.results import Outcome, PublishResult
+from kubevisor.sources.compile_plan import DatafilePlan
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,12 @@ def test_lint_errors_refuse_the_build_unless_no_lint(
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [(["--print"], "--print"), (["--target", "all"], "--target"), ([], "--out DIR is required")],
+    [
+        (["--print"], "--print"),
+        (["--target", "all"], "--target"),
+        ([], "--out DIR is required"),
+        (["--revisions", "per-datafile", "--revision", "3"], "each Datafile has its own revision"),
+    ],
 )
 def test_refused_options(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
@@ -108,3 +113,71 @@ def test_no_objects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write(tmp_path / "objects.json", [])
     assert main(["build", str(source), "--out", str(tmp_path / "out")]) == 1
     assert "no kubevisor.io/v1alpha1 objects" in capsys.readouterr().err
+
+
+def test_per_datafile_revisions_move_only_with_the_content(tmp_path: Path) -> None:
+    source = write(tmp_path / "objects.json", objects())
+    out = tmp_path / "out"
+    command = ["build", str(source), "--out", str(out), "--revisions", "per-datafile"]
+    path = out / "shop" / "production" / "featurevisor-all.json"
+    revisions = []
+    for percentage in (40, 40, 50):
+        write(source, objects(percentage))
+        assert main(command) == 0
+        revisions.append(json.loads(path.read_text())["revision"])
+    assert revisions == ["1", "1", "2"]
+    assert not (out / "shop" / "REVISION").exists()  # no one revision for the namespace
+    records = json.loads((out / ".kubevisor-state" / "shop" / "datafiles.json").read_text())
+    assert records["production-all"]["revision"] == 2
+
+
+def test_both_revision_policies_write_the_same_bytes_but_the_revision(tmp_path: Path) -> None:
+    source = write(tmp_path / "objects.json", objects())
+    for policy in ("project", "per-datafile"):
+        out = tmp_path / policy
+        assert main(["build", str(source), "--out", str(out), "--revisions", policy]) == 0
+        assert main(["build", str(source), "--out", str(out), "--revisions", policy]) == 0
+    project = (tmp_path / "project" / "shop" / "production" / "featurevisor-all.json").read_bytes()
+    own = (tmp_path / "per-datafile" / "shop" / "production" / "featurevisor-all.json").read_bytes()
+    assert b'"revision":"2"' in project  # the second build of the namespace
+    assert own == project.replace(b'"revision":"2"', b'"revision":"1"')  # content unchanged
+
+
+def test_hold_back_writes_what_is_valid_and_still_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = objects()
+    items.append(
+        {
+            "apiVersion": "kubevisor.io/v1alpha1",
+            "kind": "Datafile",
+            "metadata": {"name": "production-broken", "namespace": "shop"},
+            "spec": {"target": "broken", "environment": "production", "description": "b"},
+        }
+    )
+    items.append(
+        {
+            "apiVersion": "kubevisor.io/v1alpha1",
+            "kind": "Feature",
+            "metadata": {"name": "bad", "namespace": "shop"},
+            "spec": {**FEATURE, "tags": ["broken"], "bucketBy": "nobody"},
+        }
+    )
+    items[2]["spec"]["excludeFeatures"] = ["bad"]
+    source = write(tmp_path / "objects.json", items)
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--out", str(out)]) == 1
+    assert not out.exists()  # the default: nothing written
+    assert main(["build", str(source), "--out", str(out), "--hold-back"]) == 1
+    assert "held back (their last files stay): shop/production-broken" in capsys.readouterr().err
+    assert (out / "shop" / "production" / "featurevisor-all.json").is_file()
+    assert not (out / "shop" / "production" / "featurevisor-broken.json").exists()
+
+
+def test_manifest_only_options_are_refused_for_projects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "project")]) == 0
+    capsys.readouterr()
+    assert main(["build", str(tmp_path / "project"), "--hold-back"]) == 1
+    assert "only for manifests" in capsys.readouterr().err

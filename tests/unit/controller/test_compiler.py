@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from kubevisor.controller.compiler import CompileFailed, CompilePool
 from kubevisor.controller.handlers import MAX_DEPTH, compact, depth
-from kubevisor.controller.plan import UNREADABLE, SavedState, plan_namespace
+from kubevisor.sources.compile_plan import SavedState
+from kubevisor.sources.namespace_compile import PER_DATAFILE, UNREADABLE, compile_namespace
 
 
 def run(coroutine: Any) -> Any:
@@ -36,7 +37,7 @@ def test_a_namespace_compiles_in_a_worker_like_in_process(shop: list[dict[str, A
         return await pool.plan("shop", shop, SavedState())
 
     plan = run(with_pool(action))
-    expected = plan_namespace("shop", shop, SavedState())
+    expected = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
     assert [d.content for d in plan.datafiles] == [d.content for d in expected.datafiles]
     assert plan.state == expected.state
 
@@ -105,7 +106,7 @@ def test_a_too_deep_object_holds_its_namespace_back(shop: list[dict[str, Any]]) 
     }
     cached = compact(poisoned)
     assert cached["spec"] == {} and "levels deep" in cached[UNREADABLE]
-    plan = plan_namespace("shop", [*shop, cached], SavedState())
+    plan = compile_namespace("shop", [*shop, cached], SavedState(), revisions=PER_DATAFILE)
     assert plan.datafiles and all(d.content is None for d in plan.datafiles)
     assert all("levels deep" in d.held_by[0].message for d in plan.datafiles)
     (problem,) = plan.problems[("Segment", "deep")]

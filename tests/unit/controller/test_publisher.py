@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fake_api import FakeApi, api_error
 from kubevisor.controller.metrics import Metrics
-from kubevisor.controller.plan import DatafilePlan
 from kubevisor.controller.publisher import FINALIZER, Publisher
 from kubevisor.controller.status import DatafileOutcome
 from kubevisor.sinks.configmap import ANNOTATION_REVISION, ownership_labels
 from kubevisor.sinks.configmap import DatafileRef as Ref
 from kubevisor.sinks.policy import SecurityPolicy
+from kubevisor.sources.compile_plan import DatafilePlan
 from kubevisor.sources.manifests import read_datafile
 
 

@@ -12,10 +12,14 @@ from typing import Any, cast
 
 import pytest
 from fake_api import FakeApi
-from kubevisor.controller.compiler import CompileFailed, CompilePool
+from kubevisor.controller.compiler import (
+    CompileFailed,
+    CompilePool,
+    CompileRequest,
+    compile_request,
+)
 from kubevisor.controller.handlers import compact, fingerprint
 from kubevisor.controller.metrics import Metrics
-from kubevisor.controller.plan import NamespacePlan, SavedState, plan_namespace
 from kubevisor.controller.publisher import Publisher
 from kubevisor.controller.reconciler import COMPILE_RETRY_SECONDS, Reconciler
 from kubevisor.controller.resources import PLURALS
@@ -23,6 +27,7 @@ from kubevisor.controller.settings import OperatorSettings
 from kubevisor.controller.statestore import STATE_CONFIGMAP, StateStore
 from kubevisor.controller.writer import StatusWriter
 from kubevisor.sinks.configmap import ANNOTATION_REVISION
+from kubevisor.sources.compile_plan import NamespacePlan, SavedState
 
 DEBOUNCE, MAX_DELAY = 0.3, 5.0
 
@@ -48,7 +53,7 @@ class InlineCompiler:
         self.compiled.append(namespace)
         if namespace in self.failing:
             raise CompileFailed("the compile took longer than 60 s")
-        return plan_namespace(namespace, copy.deepcopy(list(objects)), saved)
+        return compile_request(CompileRequest(namespace, copy.deepcopy(list(objects)), saved))
 
 
 class Operator:

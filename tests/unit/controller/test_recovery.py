@@ -8,10 +8,11 @@ import gzip
 from typing import Any
 
 import pytest
-from kubevisor.controller.plan import SavedState, plan_namespace
 from kubevisor.controller.recovery import StateLost, recover_from_datafiles
 from kubevisor.core.build.recovery import state_from_datafile
 from kubevisor.core.jsjson import loads
+from kubevisor.sources.compile_plan import SavedState
+from kubevisor.sources.namespace_compile import PER_DATAFILE, compile_namespace
 
 
 def datafile_objects(objects: list[dict[str, Any]], plan: Any) -> list[dict[str, Any]]:
@@ -40,15 +41,17 @@ def raised(shop: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_the_rebuilt_state_gives_the_same_bytes_and_allocations(
     shop: list[dict[str, Any]],
 ) -> None:
-    first = plan_namespace("shop", shop, SavedState())
-    second = plan_namespace("shop", raised(shop), first.state)  # allocations with history
+    first = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
+    second = compile_namespace(
+        "shop", raised(shop), first.state, revisions=PER_DATAFILE
+    )  # allocations with history
     published = [
         (obj, next(d.content for d in second.datafiles if d.name == obj["metadata"]["name"]))
         for obj in datafile_objects(shop, second)
     ]
     recovered = recover_from_datafiles(published)
     assert recovered.datafiles == second.state.datafiles
-    again = plan_namespace("shop", raised(shop), recovered)
+    again = compile_namespace("shop", raised(shop), recovered, revisions=PER_DATAFILE)
     assert [d.content for d in again.datafiles] == [d.content for d in second.datafiles]
     for environment, state in recovered.environments.items():
         kept = second.state.environments[environment]["features"]
@@ -60,7 +63,7 @@ def test_the_rebuilt_state_gives_the_same_bytes_and_allocations(
 def test_a_datafile_that_served_a_revision_but_lost_its_configmap_stalls(
     shop: list[dict[str, Any]],
 ) -> None:
-    plan = plan_namespace("shop", shop, SavedState())
+    plan = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
     (first, *_) = datafile_objects(shop, plan)
     with pytest.raises(StateLost, match="restart its revisions"):
         recover_from_datafiles([(first, None)])
@@ -69,7 +72,7 @@ def test_a_datafile_that_served_a_revision_but_lost_its_configmap_stalls(
 
 
 def test_a_gzipped_datafile_is_read_back_too(shop: list[dict[str, Any]]) -> None:
-    plan = plan_namespace("shop", shop, SavedState())
+    plan = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
     (obj, *_) = datafile_objects(shop, plan)
     content = next(d.content for d in plan.datafiles if d.name == obj["metadata"]["name"])
     assert content is not None
@@ -79,7 +82,7 @@ def test_a_gzipped_datafile_is_read_back_too(shop: list[dict[str, Any]]) -> None
 
 
 def test_state_entries_carry_allocations_and_hash(shop: list[dict[str, Any]]) -> None:
-    plan = plan_namespace("shop", shop, SavedState())
+    plan = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
     content = plan.datafiles[0].content
     assert content is not None
     features = state_from_datafile(loads(content.decode()))["features"]

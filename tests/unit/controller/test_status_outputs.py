@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubevisor.controller.plan import SavedState, plan_namespace
 from kubevisor.controller.status import (
     DatafileOutcome,
     OutputResult,
@@ -12,6 +11,8 @@ from kubevisor.controller.status import (
     input_status,
 )
 from kubevisor.controller.writer import status_patch
+from kubevisor.sources.compile_plan import SavedState
+from kubevisor.sources.namespace_compile import PER_DATAFILE, compile_namespace
 
 
 def conditions(status: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -19,7 +20,7 @@ def conditions(status: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_refused_output_stalls_the_datafile_with_its_reason(shop: list[dict[str, Any]]) -> None:
-    plan = plan_namespace("shop", shop, SavedState())
+    plan = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
     datafile = next(p for p in plan.datafiles if p.content is not None)
     outcome = DatafileOutcome(datafile)
     outcome.outputs = [
@@ -70,7 +71,7 @@ def test_a_feature_published_nowhere_says_so_and_stays_ready() -> None:
 def test_warnings_show_on_the_status_and_keep_it_ready(shop: list[dict[str, Any]]) -> None:
     checkout = next(o for o in shop if o["kind"] == "Feature" and "variations" in o["spec"])
     checkout["spec"]["variations"][0]["weight"] += 5
-    plan = plan_namespace("shop", shop, SavedState())
+    plan = compile_namespace("shop", shop, SavedState(), revisions=PER_DATAFILE)
     name = checkout["metadata"]["name"]
     warnings = plan.warnings[("Feature", name)]
     assert "not 100" in warnings[0].message
