@@ -208,6 +208,15 @@ def loads(text: str) -> Any:
     )
 
 
+def js_number(value: int | float) -> int | float:
+    """A number as JavaScript holds it: integral doubles become `int`, big ints become doubles."""
+    if isinstance(value, int):
+        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else js_number(float(value))
+    if math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _parse_int(text: str) -> int | float:
     number = int(text)
     return number if -_MAX_SAFE_INT <= number <= _MAX_SAFE_INT else float(text)
