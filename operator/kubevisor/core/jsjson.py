@@ -103,7 +103,13 @@ def js_string(value: Any) -> str:
 
 
 def _quote(text: str) -> str:
-    if text.isascii() or not _SURROGATE.search(text):
+    if text.isascii():
+        return _encode_string(text)
+    return _quote_unicode(text)
+
+
+def _quote_unicode(text: str) -> str:
+    if not _SURROGATE.search(text):
         return _encode_string(text)
 
     def escape(match: re.Match[str]) -> str:
@@ -131,24 +137,87 @@ def _compact(value: Any) -> str:
 
 
 def _pretty(value: Any, pad: str) -> str:
+    parts: list[str] = []
+    _write_pretty(value, pad, parts)
+    return "".join(parts)
+
+
+def _write_pretty(value: Any, pad: str, out: list[str]) -> None:
+    """Append the pretty text of `value` to `out`. One list joined once, and the common leaves
+    (strings, safe integers, plain decimals) written without a call each: a pretty state file
+    is mostly those, and a call and a joined string per value were most of its cost."""
     kind = type(value)
-    if kind is str:
-        return _quote(value)
     if kind is dict:
         if not value:
-            return "{}"
+            out.append("{}")
+            return
         inner = pad + "  "
-        members = [
-            _quote(key) + ": " + _pretty(item, inner) for key, item in js_key_order(value).items()
-        ]
-        return "{\n" + inner + (",\n" + inner).join(members) + "\n" + pad + "}"
-    if kind is list or kind is tuple:
+        out.append("{\n" + inner)
+        separator = ""
+        for key, item in _js_items(value):
+            out.append(separator + _member_key(key))
+            separator = ",\n" + inner
+            _write_pretty_item(item, inner, out)
+        out.append("\n" + pad + "}")
+    elif kind is list or kind is tuple:
         if not value:
-            return "[]"
+            out.append("[]")
+            return
         inner = pad + "  "
-        items = [_pretty(item, inner) for item in value]
-        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + pad + "]"
-    return _scalar(value)
+        out.append("[\n" + inner)
+        separator = ""
+        for item in value:
+            if separator:
+                out.append(separator)
+            separator = ",\n" + inner
+            _write_pretty_item(item, inner, out)
+        out.append("\n" + pad + "]")
+    else:
+        out.append(_quote(value) if kind is str else _scalar(value))
+
+
+def _write_pretty_item(value: Any, pad: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_quote(value))
+    elif kind is int and -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
+        out.append(int.__repr__(value))
+    elif kind is float and _is_plain_decimal(text := float.__repr__(value)):
+        out.append(text)
+    else:
+        _write_pretty(value, pad, out)
+
+
+def _is_plain_decimal(text: str) -> bool:
+    """Python's repr of a float is JavaScript's text too unless it has an exponent, is
+    integral (`50.0`) or is not finite (`inf`, `nan`)."""
+    return "e" not in text and "n" not in text and not text.endswith(".0")
+
+
+_CACHE_LIMIT = 10_000
+_PLAIN_KEYS: set[str] = set()
+"""Keys seen that are no array index: a mapping with only these keeps its order as it is."""
+_MEMBER_KEYS: dict[str, str] = {}
+"""`"key": ` texts of keys seen (a pretty file repeats a few keys very often)."""
+
+
+def _js_items(obj: dict[str, Any]) -> Any:
+    """`js_key_order(obj).items()`, skipping the reordering for mappings of known keys."""
+    if _PLAIN_KEYS.issuperset(obj):
+        return obj.items()
+    if len(_PLAIN_KEYS) > _CACHE_LIMIT:
+        _PLAIN_KEYS.clear()
+    _PLAIN_KEYS.update(key for key in obj if not is_array_index(key))
+    return js_key_order(obj).items()
+
+
+def _member_key(key: str) -> str:
+    text = _MEMBER_KEYS.get(key)
+    if text is None:
+        if len(_MEMBER_KEYS) > _CACHE_LIMIT:
+            _MEMBER_KEYS.clear()
+        text = _MEMBER_KEYS[key] = _quote(key) + ": "
+    return text
 
 
 def _scalar(value: Any) -> str:
