@@ -30,9 +30,23 @@ _LONG_INTEGER = re.compile(r"[0-9]{16}")  # beyond 2**53 JavaScript prints the n
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JavaScript escapes lone surrogates
 
 
-_COMPACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-"""`json.dumps(value, ensure_ascii=False, separators=(",", ":"))` without building an encoder
-per call (a build calls it thousands of times, mostly on small values)."""
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _compact_encoder() -> Any:
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"))` as one C encoder made once:
+    `JSONEncoder.encode` makes a new one per call and tracks every container for cycles
+    (definitions are trees: a cycle fails the same way, as a RecursionError). A build calls it
+    thousands of times, mostly on small values."""
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)  # not in the type stubs
+    if make_encoder is None:  # an interpreter without the C accelerator
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return lambda value, _level: [encode(value)]
+    return make_encoder(None, _not_json, _encode_string, None, ":", ",", False, False, True)
+
+
+_COMPACT_ENCODER = _compact_encoder()
 
 
 def _may_differ(text: str) -> bool:
@@ -253,7 +267,7 @@ def dumps(value: Any, pretty: bool = False) -> str:
     if type(value) is list and all(type(item) is str for item in value):
         return "[" + ",".join([_quote(item) for item in value]) + "]"  # segment lists: common
     try:
-        text = _COMPACT_ENCODER.encode(value)
+        text = "".join(_COMPACT_ENCODER(value, 0))
     except (TypeError, ValueError):
         return dumps_exact(value, pretty)
     if _may_differ(text):
