@@ -123,7 +123,14 @@ def _quiet_broken_pipe() -> int:
     return 141  # 128 + SIGPIPE, what a shell reports for a command killed by the pipe
 
 
+EXIT_AT_ONCE = frozenset(("build", "lint"))
+"""Commands whose process ends as soon as they are done, without the interpreter's teardown
+(freeing every object, a last garbage collection: about 0.07 s CPU after a big build). They
+keep nothing open that needs it: files are closed and children waited for when they return."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; `argv` None means this process is the `kubevisor` command itself."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = arguments[0] if arguments and arguments[0] in COMMANDS else None
     try:
@@ -135,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kubevisor: interrupted", file=sys.stderr)
         return 130
+    if argv is None and command in EXIT_AT_ONCE:
+        sys.stderr.flush()
+        os._exit(exit_code)  # stdout is flushed above; callers with an argv get the code back
     return exit_code
 
 

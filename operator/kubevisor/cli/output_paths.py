@@ -10,9 +10,12 @@ alone is allowed: it makes a subfolder, as upstream does.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kubevisor.core.definitions import Definitions, Kind
-from kubevisor.sources.manifests import NamespaceManifests
+
+if TYPE_CHECKING:  # a type only: `kubevisor build PROJECT` never reads manifests or YAML streams
+    from kubevisor.sources.manifests import NamespaceManifests
 
 _FIX = "use a relative name without `..` steps"
 

@@ -30,9 +30,23 @@ _LONG_INTEGER = re.compile(r"[0-9]{16}")  # beyond 2**53 JavaScript prints the n
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JavaScript escapes lone surrogates
 
 
-_COMPACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-"""`json.dumps(value, ensure_ascii=False, separators=(",", ":"))` without building an encoder
-per call (a build calls it thousands of times, mostly on small values)."""
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _compact_encoder() -> Any:
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"))` as one C encoder made once:
+    `JSONEncoder.encode` makes a new one per call and tracks every container for cycles
+    (definitions are trees: a cycle fails the same way, as a RecursionError). A build calls it
+    thousands of times, mostly on small values."""
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)  # not in the type stubs
+    if make_encoder is None:  # an interpreter without the C accelerator
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return lambda value, _level: [encode(value)]
+    return make_encoder(None, _not_json, _encode_string, None, ":", ",", False, False, True)
+
+
+_COMPACT_ENCODER = _compact_encoder()
 
 
 def _may_differ(text: str) -> bool:
@@ -103,7 +117,13 @@ def js_string(value: Any) -> str:
 
 
 def _quote(text: str) -> str:
-    if text.isascii() or not _SURROGATE.search(text):
+    if text.isascii():
+        return _encode_string(text)
+    return _quote_unicode(text)
+
+
+def _quote_unicode(text: str) -> str:
+    if not _SURROGATE.search(text):
         return _encode_string(text)
 
     def escape(match: re.Match[str]) -> str:
@@ -131,24 +151,87 @@ def _compact(value: Any) -> str:
 
 
 def _pretty(value: Any, pad: str) -> str:
+    parts: list[str] = []
+    _write_pretty(value, pad, parts)
+    return "".join(parts)
+
+
+def _write_pretty(value: Any, pad: str, out: list[str]) -> None:
+    """Append the pretty text of `value` to `out`. One list joined once, and the common leaves
+    (strings, safe integers, plain decimals) written without a call each: a pretty state file
+    is mostly those, and a call and a joined string per value were most of its cost."""
     kind = type(value)
-    if kind is str:
-        return _quote(value)
     if kind is dict:
         if not value:
-            return "{}"
+            out.append("{}")
+            return
         inner = pad + "  "
-        members = [
-            _quote(key) + ": " + _pretty(item, inner) for key, item in js_key_order(value).items()
-        ]
-        return "{\n" + inner + (",\n" + inner).join(members) + "\n" + pad + "}"
-    if kind is list or kind is tuple:
+        out.append("{\n" + inner)
+        separator = ""
+        for key, item in _js_items(value):
+            out.append(separator + _member_key(key))
+            separator = ",\n" + inner
+            _write_pretty_item(item, inner, out)
+        out.append("\n" + pad + "}")
+    elif kind is list or kind is tuple:
         if not value:
-            return "[]"
+            out.append("[]")
+            return
         inner = pad + "  "
-        items = [_pretty(item, inner) for item in value]
-        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + pad + "]"
-    return _scalar(value)
+        out.append("[\n" + inner)
+        separator = ""
+        for item in value:
+            if separator:
+                out.append(separator)
+            separator = ",\n" + inner
+            _write_pretty_item(item, inner, out)
+        out.append("\n" + pad + "]")
+    else:
+        out.append(_quote(value) if kind is str else _scalar(value))
+
+
+def _write_pretty_item(value: Any, pad: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_quote(value))
+    elif kind is int and -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
+        out.append(int.__repr__(value))
+    elif kind is float and _is_plain_decimal(text := float.__repr__(value)):
+        out.append(text)
+    else:
+        _write_pretty(value, pad, out)
+
+
+def _is_plain_decimal(text: str) -> bool:
+    """Python's repr of a float is JavaScript's text too unless it has an exponent, is
+    integral (`50.0`) or is not finite (`inf`, `nan`)."""
+    return "e" not in text and "n" not in text and not text.endswith(".0")
+
+
+_CACHE_LIMIT = 10_000
+_PLAIN_KEYS: set[str] = set()
+"""Keys seen that are no array index: a mapping with only these keeps its order as it is."""
+_MEMBER_KEYS: dict[str, str] = {}
+"""`"key": ` texts of keys seen (a pretty file repeats a few keys very often)."""
+
+
+def _js_items(obj: dict[str, Any]) -> Any:
+    """`js_key_order(obj).items()`, skipping the reordering for mappings of known keys."""
+    if _PLAIN_KEYS.issuperset(obj):
+        return obj.items()
+    if len(_PLAIN_KEYS) > _CACHE_LIMIT:
+        _PLAIN_KEYS.clear()
+    _PLAIN_KEYS.update(key for key in obj if not is_array_index(key))
+    return js_key_order(obj).items()
+
+
+def _member_key(key: str) -> str:
+    text = _MEMBER_KEYS.get(key)
+    if text is None:
+        if len(_MEMBER_KEYS) > _CACHE_LIMIT:
+            _MEMBER_KEYS.clear()
+        text = _MEMBER_KEYS[key] = _quote(key) + ": "
+    return text
 
 
 def _scalar(value: Any) -> str:
@@ -184,7 +267,7 @@ def dumps(value: Any, pretty: bool = False) -> str:
     if type(value) is list and all(type(item) is str for item in value):
         return "[" + ",".join([_quote(item) for item in value]) + "]"  # segment lists: common
     try:
-        text = _COMPACT_ENCODER.encode(value)
+        text = "".join(_COMPACT_ENCODER(value, 0))
     except (TypeError, ValueError):
         return dumps_exact(value, pretty)
     if _may_differ(text):
@@ -206,6 +289,15 @@ def loads(text: str) -> Any:
         parse_float=_parse_float,
         parse_constant=_reject_constant,
     )
+
+
+def js_number(value: int | float) -> int | float:
+    """A number as JavaScript holds it: integral doubles become `int`, big ints become doubles."""
+    if isinstance(value, int):
+        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else js_number(float(value))
+    if math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _parse_int(text: str) -> int | float:

@@ -22,8 +22,6 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-import re2
-
 Searcher = Callable[[str], bool]
 """Whether a pattern is found anywhere in a text (JavaScript `RegExp.test`, `re.search`)."""
 
@@ -56,6 +54,8 @@ _MAX_PROGRAM_MEMORY: Final = 8 << 20  # RE2's own default; bounds the DFA cache 
 
 def searcher(compiled: re.Pattern[str]) -> Searcher | None:
     """A linear-time search with `compiled`'s meaning; None when RE2 cannot run the pattern."""
+    import re2  # here: most projects have no regex conditions, and the CLI starts faster
+
     if compiled.flags & _UNSUPPORTED_FLAGS or _SCOPED_FLAGS.search(compiled.pattern):
         return None
     translated = _to_re2(compiled.pattern, multiline=bool(compiled.flags & re.MULTILINE))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,8 @@ def evaluate_config(config_path: Path) -> dict[str, Any]:
 
 def evaluate_with_node(config_path: Path) -> dict[str, Any]:
     """The object `featurevisor.config.js` exports, as Node evaluates it."""
+    import subprocess  # here: most configs are plain literals, read without Node
+
     try:
         completed = subprocess.run(
             ["node", "-e", _PRINT_CONFIG, str(config_path.resolve())],

@@ -18,15 +18,17 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubevisor.core.definitions import JSON, Definitions, Kind, ProjectConfig
 from kubevisor.core.jsjson import loads as js_loads
-from kubevisor.sources.custom_parser import CustomParser, custom_parser_from, parse_files
 from kubevisor.sources.errors import SourceError, too_deep
 from kubevisor.sources.jsconfig import CONFIG_FILE_NAME, FUNCTION_MARKER, evaluate_config
 from kubevisor.sources.text_file import read_text
 from kubevisor.sources.yaml12 import load_yaml
+
+if TYPE_CHECKING:  # imported where used: few projects have a custom parser
+    from kubevisor.sources.custom_parser import CustomParser
 
 ROOT_DIR_PLACEHOLDER = "<rootDir>"
 
@@ -124,7 +126,11 @@ def read_layout(path: str | os.PathLike[str]) -> ProjectLayout:
     raw = evaluate_config(config_path)
     config = project_config_from(raw, config_path)
     parser = raw.get("parser")
-    custom_parser = custom_parser_from(parser, config_path) if isinstance(parser, dict) else None
+    custom_parser = None
+    if isinstance(parser, dict):
+        from kubevisor.sources.custom_parser import custom_parser_from
+
+        custom_parser = custom_parser_from(parser, config_path)
 
     def directory(key: str, default: str) -> Path:
         value = raw.get(key)
@@ -329,6 +335,8 @@ def list_entities(layout: ProjectLayout) -> list[EntityFile]:
 def read_entities(layout: ProjectLayout, entities: list[EntityFile]) -> list[dict[str, JSON]]:
     """The parsed definitions of `entities`, in the same order."""
     if layout.custom_parser is not None:
+        from kubevisor.sources.custom_parser import parse_files
+
         values = parse_files(layout.custom_parser, [entity.path for entity in entities])
         return [
             as_definition(value, entity.path)

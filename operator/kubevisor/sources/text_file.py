@@ -38,6 +38,23 @@ def _refuse_big(path: Path, size: int) -> None:
         )
 
 
+def _read_bounded(fd: int, size: int) -> bytes:
+    """At most `MAX_FILE_BYTES + 1` bytes of `fd`, asking for its `size` (+ 1, to see the end)
+    first: a read of the whole bound would allocate that much for every small file, which was
+    most of the time of reading a project."""
+    chunks: list[bytes] = []
+    total = 0
+    request = min(size, MAX_FILE_BYTES) + 1
+    while total <= MAX_FILE_BYTES:
+        chunk = os.read(fd, min(request, MAX_FILE_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        request = 1 << 16  # the file grew since it was measured: read on, in steps
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def read_text(path: Path) -> str:
     """The file's UTF-8 text; a `SourceError` naming the file when it cannot or must not be
     read (not a regular file, too big, not UTF-8)."""
@@ -46,11 +63,13 @@ def read_text(path: Path) -> str:
         # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it still
         # returns at once, and the second check below refuses it.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as stream:
-            info = os.fstat(stream.fileno())
+        try:
+            info = os.fstat(fd)
             _refuse_special(path, info.st_mode)
             _refuse_big(path, info.st_size)
-            data = stream.read(MAX_FILE_BYTES + 1)
+            data = _read_bounded(fd, info.st_size)
+        finally:
+            os.close(fd)
     except OSError as error:
         raise SourceError(f"{path}: cannot read it: {error.strerror}") from None
     _refuse_big(path, len(data))

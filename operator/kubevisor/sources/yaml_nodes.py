@@ -6,13 +6,13 @@ they resolve plain scalars and keys; each keeps those rules to itself and uses t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from kubevisor.core.definitions import JSON
+from kubevisor.core.jsjson import js_number as js_number  # re-exported for the dialects
 from kubevisor.core.limits import MAX_DOCUMENT_DEPTH, MAX_YAML_NODES
 
 PLAIN = "!plain"
@@ -26,7 +26,6 @@ NULL_TAG = "tag:yaml.org,2002:null"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
-_MAX_SAFE_INT = 2**53
 _TAG_TYPES: dict[str, tuple[type, ...]] = {
     INT_TAG: (int,),
     FLOAT_TAG: (int, float),
@@ -105,15 +104,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return [part for pair in node.value for part in pair]
-
-
-def js_number(value: int | float) -> int | float:
-    """A number as JavaScript holds it: integral doubles become `int`, big ints become doubles."""
-    if isinstance(value, int):
-        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else js_number(float(value))
-    if math.isfinite(value) and value.is_integer():
-        return int(value)
-    return value
 
 
 def node_line(node: yaml.Node) -> str:

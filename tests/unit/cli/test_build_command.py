@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import os
 import shutil
 import subprocess
 import sys
@@ -142,3 +144,27 @@ def test_build_turns_the_garbage_collector_on_again_when_it_raises(
         main(["build", str(MINI), "--print", "--environment", "production", "--no-lint"])
     assert seen == [False]  # the build ran with the collector off ...
     assert gc.isenabled()  # ... and it is on again for the rest of the process
+
+
+def test_the_command_process_prints_everything_before_it_ends_at_once(
+    big_project: Path, tmp_path: Path
+) -> None:
+    """`kubevisor build` and `lint` end their process without the interpreter's teardown: what
+    they print to pipes (block-buffered) and write must all be there, with their exit code."""
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    run = functools.partial(
+        subprocess.run, capture_output=True, text=True, check=False, env=buffered
+    )
+    out, state = tmp_path / "out", tmp_path / "state"
+    command = [sys.executable, "-m", "kubevisor", "build", str(big_project), "--out", str(out)]
+    built = run([*command, "--state-dir", str(state)])
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("Built 6 datafile(s), revision 1, in ")
+    assert len(list(out.rglob("*.json"))) == 6 and (state / "REVISION").read_text() == "1"
+    missing = [sys.executable, "-m", "kubevisor", "build", str(tmp_path / "nowhere")]
+    failed = run(missing)
+    assert failed.returncode == 1
+    assert failed.stderr == "kubevisor build: --out DIR is required when building manifests\n"
+    linted = run([sys.executable, "-m", "kubevisor", "lint", str(big_project)])
+    assert linted.returncode == 0, linted.stderr
+    assert "No lint errors found" in linted.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -109,3 +110,36 @@ json_values = st.recursive(
 def test_fast_path_agrees_with_exact_writer(value: object) -> None:
     assert dumps(value) == dumps_exact(value)
     assert dumps(value, pretty=True) == dumps_exact(value, pretty=True)
+
+
+_no_surrogates = st.characters(blacklist_categories=("Cs",))
+_python_agrees = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53), max_value=2**53)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(
+        lambda number: not number.is_integer() and 1e-4 <= abs(number) < 1e16
+    )
+    | st.text(_no_surrogates)
+    | st.sampled_from(["{", "a: b", "[1, 2]", "\\", '"', "x\ny"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(_no_surrogates, max_size=4).filter(lambda key: not key.isdigit()), children
+        )
+    ),
+    max_leaves=30,
+)
+"""Values Python's `json` writes as `JSON.stringify` does: no integer-like keys, no exponents,
+no integral floats, no lone surrogates."""
+
+
+@given(_python_agrees)
+def test_pretty_text_is_json_stringify_with_two_spaces(value: object) -> None:
+    assert dumps(value, pretty=True) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_pretty_numbers_print_as_javascript_does() -> None:
+    value = [50.0, 1e-7, 1e21, 1e16, 0.5, 1562.5, -0.0, math.nan, 2**60]
+    expected = "50,1e-7,1e+21,10000000000000000,0.5,1562.5,0,null,1152921504606847000"
+    assert dumps(value, pretty=True) == "[\n  " + expected.replace(",", ",\n  ") + "\n]"

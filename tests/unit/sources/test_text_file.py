@@ -52,6 +52,40 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     assert len(read_text(exact)) == MAX_FILE_BYTES
 
 
+def _measured_smaller(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Make the file look `size` bytes long when measured, as if it grew right after."""
+    real_fstat = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        fields = list(info)
+        fields[6] = size  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr("kubevisor.sources.text_file.os.fstat", fstat)
+
+
+def test_a_file_that_grew_after_it_was_measured_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grown.yml"
+    text = "key: value\n" * 20_000
+    path.write_text(text)
+    _measured_smaller(monkeypatch, 3)
+    assert read_text(path) == text
+
+
+def test_a_file_that_grew_over_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.yml"
+    with big.open("wb") as stream:
+        stream.truncate(MAX_FILE_BYTES + 1)
+    _measured_smaller(monkeypatch, 10)
+    with pytest.raises(SourceError, match=r"big.yml: larger than 16 MiB"):
+        read_text(big)
+
+
 def test_newlines_are_universal_as_before(tmp_path: Path) -> None:
     path = tmp_path / "crlf.yml"
     path.write_bytes(b"a: 1\r\nb: 2\rc: 3\n")

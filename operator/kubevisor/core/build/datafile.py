@@ -244,13 +244,28 @@ def _with_hash(text: str, digest: str) -> str:
 def _feature_hashes(features: dict[str, _BuiltFeature], definitions: Definitions) -> dict[str, str]:
     """Hashes assigned one feature at a time in datafile order (§5.9): a required feature that
     comes earlier is hashed with its own `hash` field, one that comes later without."""
-    hashes: dict[str, str] = {}
+    hasher = _FeatureHasher(features, definitions)
+    for key in features:
+        hasher.hashes[key] = hasher.hash_of(key, ())
+    return hasher.hashes
 
-    def current_text(key: str) -> str:
-        built = features[key]
-        return _with_hash(built.text, hashes[key]) if key in hashes else built.text
 
-    def hash_of(key: str, path: tuple[str, ...]) -> str:
+class _FeatureHasher:
+    """The state of `_feature_hashes`. (A class, not a recursive closure: a closure that calls
+    itself is a reference cycle, which would keep every built feature alive until the cyclic
+    garbage collector runs, and a build turns that collector off.)"""
+
+    def __init__(self, features: dict[str, _BuiltFeature], definitions: Definitions) -> None:
+        self.features = features
+        self.definitions = definitions
+        self.hashes: dict[str, str] = {}
+
+    def current_text(self, key: str) -> str:
+        built = self.features[key]
+        return _with_hash(built.text, self.hashes[key]) if key in self.hashes else built.text
+
+    def hash_of(self, key: str, path: tuple[str, ...]) -> str:
+        features = self.features
         if key not in features:
             return ""
         if key in path:
@@ -263,23 +278,19 @@ def _feature_hashes(features: dict[str, _BuiltFeature], definitions: Definitions
                         "required",
                         f"required features form a cycle: {cycle}",
                         "remove one `required` entry of the cycle",
-                        definitions.origins.get((Kind.FEATURE, key), ""),
+                        self.definitions.origins.get((Kind.FEATURE, key), ""),
                     )
                 ]
             )
         built = features[key]
         if not built.required:
-            if key in hashes:  # serialized with its own hash: not the cached standalone text
-                return _hash_of_text(key, current_text(key), [])
+            if key in self.hashes:  # serialized with its own hash: not the cached standalone text
+                return _hash_of_text(key, self.current_text(key), [])
             if not built.standalone_hash:
                 built.standalone_hash = _hash_of_text(key, built.text, [])
             return built.standalone_hash
-        required = [hash_of(required_key, (*path, key)) for required_key in built.required]
-        return _hash_of_text(key, current_text(key), required)
-
-    for key in features:
-        hashes[key] = hash_of(key, ())
-    return hashes
+        required = [self.hash_of(required_key, (*path, key)) for required_key in built.required]
+        return _hash_of_text(key, self.current_text(key), required)
 
 
 def _hash_of_text(key: str, text: str, required: list[str]) -> str:
