@@ -21,6 +21,7 @@ import kopf
 from kubevisor.controller.plan import UNREADABLE
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.resources import GROUP, PLURALS, VERSION
+from kubevisor.controller.shards import ShardFilter
 from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION
 
 INTERNED_LENGTH = 64
@@ -108,15 +109,20 @@ def fingerprint(obj: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
-def register(registry: kopf.OperatorRegistry, reconciler: Reconciler) -> None:
+def register(
+    registry: kopf.OperatorRegistry, reconciler: Reconciler, shards: ShardFilter | None = None
+) -> None:
+    inbox = reconciler if shards is None else shards
     for kind, plural in PLURALS.items():
 
         def on_event(**kwargs: Any) -> None:
+            if shards is not None and not shards.accepts(kwargs["namespace"]):
+                return  # another shard's namespace: dropped before it is even compacted
             if kwargs["event"].get("type") == "DELETED":
-                reconciler.forget(kwargs["uid"], kwargs["namespace"])
+                inbox.forget(kwargs["uid"], kwargs["namespace"])
                 return
             obj = compact(kwargs["body"])
-            reconciler.remember(obj, fingerprint(obj))
+            inbox.remember(obj, fingerprint(obj))
 
         kopf.on.event(GROUP, VERSION, plural, id=f"{kind.lower()}-events", registry=registry)(
             on_event
