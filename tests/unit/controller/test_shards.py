@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
+import kopf
 import pytest
+from kubevisor.controller import handlers
 from kubevisor.controller.handlers import compact, fingerprint
 from kubevisor.controller.metrics import Metrics
 from kubevisor.controller.publisher import Publisher
@@ -231,3 +233,32 @@ def test_the_reconciler_lets_a_released_namespace_go_without_compiling_it() -> N
     assert ("shop", "web") not in reconciler.metrics.last_success
     # Its compile was already scheduled: it returns before compiling (the compiler is None).
     asyncio.run(reconciler.reconcile("shop"))
+
+
+def test_the_watch_handlers_drop_other_shards_objects_before_compacting_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compacted: list[str] = []
+
+    def counting_compact(body: dict[str, Any]) -> dict[str, Any]:
+        compacted.append(body["metadata"]["namespace"])
+        return compact(body)
+
+    monkeypatch.setattr(handlers, "compact", counting_compact)
+    inbox = Inbox()
+    shards = ShardFilter(inbox, "a")
+    shards.seed([("mine", labeled("a")), ("theirs", None)])
+    registry = kopf.OperatorRegistry()
+    handlers.register(registry, cast(Reconciler, None), shards)  # all goes through the filter
+    handler = next(iter(registry._watching.get_all_handlers()))
+
+    for namespace in ("mine", "theirs"):
+        body = obj(namespace, f"{namespace}-1")
+        handler.fn(event={"type": "ADDED"}, body=body, uid=f"{namespace}-1", namespace=namespace)
+        handler.fn(event={"type": "DELETED"}, body=body, uid=f"{namespace}-1", namespace=namespace)
+
+    assert compacted == ["mine"]
+    assert [call[:3] for call in inbox.calls] == [
+        ("remember", "mine", "mine-1"),
+        ("forget", "mine", "mine-1"),
+    ]
