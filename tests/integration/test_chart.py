@@ -33,6 +33,7 @@ MODES: dict[str, list[str]] = {
         "objectStore.credentials.create=true",
         "objectStore.credentials.stringData.AWS_REGION=us-east-1",
     ],
+    "sharded": ["rbac.scope=cluster", "shards={a,b}"],
     "namespaced": [
         "rbac.scope=namespaced",
         f"watchNamespaces={{{','.join(WATCHED)}}}",
@@ -67,6 +68,9 @@ def test_rendered_chart_applies_server_side(cluster: ClusterInfo, mode: str) -> 
     if mode == "cluster":
         assert {"ClusterRole", "ClusterRoleBinding", "Datafile", "Secret"} <= kinds
         assert "datafile.kubevisor.io/all-production" in applied
+    elif mode == "sharded":
+        assert {"deployment.apps/kubevisor-shard-a", "deployment.apps/kubevisor-shard-b"} <= applied
+        assert "poddisruptionbudget.policy/kubevisor-shard-a" in applied
     else:
         assert not {"ClusterRole", "ClusterRoleBinding"} & kinds, "namespaced scope is Role-only"
         roles = {
@@ -111,9 +115,69 @@ def test_alert_rules_use_metrics_the_operator_exports() -> None:
     assert {"KubevisorDatafileStale", "KubevisorInvalidObjects"} <= set(alerts)
     exported = {family.name for family in Metrics().registry.collect()}
     for alert, expr in alerts.items():
-        used = set(re.findall(r"\bkubevisor_[a-z_]+", expr))
+        metrics = re.sub(r"by \([^)]*\)", "", expr)  # label names are not metrics
+        used = set(re.findall(r"\bkubevisor_[a-z_]+", metrics))
         assert used, alert
         assert used <= exported, f"{alert} uses {used - exported}, not exported by the operator"
+
+
+def test_each_shard_gets_a_deployment_of_its_own_and_the_default_serves_the_rest() -> None:
+    rendered = documents(helm_template("kubevisor", RELEASE_NAMESPACE, "shards={a,b}"))
+    deployments = {doc["metadata"]["name"]: doc for doc in rendered if doc["kind"] == "Deployment"}
+    assert set(deployments) == {"kubevisor", "kubevisor-shard-a", "kubevisor-shard-b"}
+    for name, shard in [
+        ("kubevisor", None),
+        ("kubevisor-shard-a", "a"),
+        ("kubevisor-shard-b", "b"),
+    ]:
+        spec = deployments[name]["spec"]
+        pod = spec["template"]["spec"]
+        args = pod["containers"][0]["args"]
+        assert [arg for arg in args if arg.startswith("--shard")] == (
+            [f"--shard={shard}"] if shard else []
+        )
+        assert pod["serviceAccountName"] == "kubevisor"
+        labels = spec["template"]["metadata"]["labels"]
+        assert labels.get("kubevisor.io/shard") == shard
+        assert spec["selector"]["matchLabels"].items() <= labels.items()
+    # The default instance keeps its selector from before shards (it cannot change on upgrade).
+    plain = documents(helm_template("kubevisor", RELEASE_NAMESPACE))
+    default = next(doc for doc in plain if doc["kind"] == "Deployment")
+    assert deployments["kubevisor"]["spec"]["selector"] == default["spec"]["selector"]
+    # Each instance's PDB counts only its own pods.
+    budgets = {
+        doc["metadata"]["name"]: doc["spec"]["selector"]["matchExpressions"]
+        for doc in rendered
+        if doc["kind"] == "PodDisruptionBudget"
+    }
+    assert budgets == {
+        "kubevisor": [{"key": "kubevisor.io/shard", "operator": "DoesNotExist"}],
+        "kubevisor-shard-a": [{"key": "kubevisor.io/shard", "operator": "In", "values": ["a"]}],
+        "kubevisor-shard-b": [{"key": "kubevisor.io/shard", "operator": "In", "values": ["b"]}],
+    }
+    role = next(doc for doc in rendered if doc["kind"] == "ClusterRole")
+    assert {"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get", "list", "watch"]} in (
+        role["rules"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["shards={Shard_A}"], '"Shard_A" is not a lowercase DNS label'),
+        (["shards={a,a}"], "each key may appear once"),
+        (["shards={a}", "rbac.scope=namespaced"], "shards split a cluster-wide install"),
+    ],
+)
+def test_shard_keys_the_operator_would_refuse_fail_the_render(
+    values: list[str], message: str
+) -> None:
+    command = [helm(), "template", "kubevisor", str(CHART)]
+    for value in values:
+        command += ["--set", value]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_unknown_scope_is_refused_with_a_message() -> None:

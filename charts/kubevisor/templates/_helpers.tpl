@@ -83,3 +83,43 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   resources: [datafilegrants]
   verbs: [get, list]
 {{- end -}}
+
+{{/* The operator instances as a JSON list: "" (the default, namespaces without the
+kubevisor.io/shard label) and each key of `shards`. Fails early on a key the operator refuses. */}}
+{{- define "kubevisor.shards" -}}
+{{- $shards := .Values.shards | default list -}}
+{{- if and $shards (ne .Values.rbac.scope "cluster") -}}
+{{- fail "shards split a cluster-wide install: set rbac.scope=cluster, or give each release its own watchNamespaces" -}}
+{{- end -}}
+{{- range $shards -}}
+{{- if or (gt (len (toString .)) 40) (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (toString .))) -}}
+{{- fail (printf "shards: %q is not a lowercase DNS label of at most 40 characters" (toString .)) -}}
+{{- end -}}
+{{- end -}}
+{{- if ne (len $shards) (len (uniq $shards)) -}}
+{{- fail "shards: each key may appear once" -}}
+{{- end -}}
+{{- prepend $shards "" | toJson -}}
+{{- end -}}
+
+{{/* The Deployment (and PodDisruptionBudget) name of an instance: (list $ shard). */}}
+{{- define "kubevisor.instanceName" -}}
+{{- $fullname := include "kubevisor.fullname" (index . 0) -}}
+{{- with index . 1 -}}
+{{- printf "%s-shard-%s" $fullname . | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $fullname -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Selects one instance's pods among all the release's pods (PDB, topology spread). Shard
+pods carry the label `kubevisor.io/shard: <key>`; the default instance's pods none, and its
+Deployment keeps the selector it had before shards (a selector cannot change on upgrade). */}}
+{{- define "kubevisor.instanceSelector" -}}
+matchExpressions:
+{{- if . }}
+- {key: kubevisor.io/shard, operator: In, values: [{{ . | quote }}]}
+{{- else }}
+- {key: kubevisor.io/shard, operator: DoesNotExist}
+{{- end }}
+{{- end -}}

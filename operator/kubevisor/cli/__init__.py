@@ -52,7 +52,10 @@ EXAMPLES = {
         "kubevisor evaluate --datafile - --feature checkout --json",
     ),
     "import": ("kubevisor import ./project --out ./manifests --namespace shop",),
-    "operator": ("kubevisor operator --namespace shop",),
+    "operator": (
+        "kubevisor operator --namespace shop",
+        "kubevisor operator --shard a",
+    ),
     "dev": ("kubevisor dev up", "kubevisor dev status", "kubevisor dev down"),
     "crds": ("kubevisor crds | kubectl apply -f -", "kubevisor crds --out crds/"),
 }

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import sys
 from typing import Any
 
 
@@ -17,7 +18,8 @@ def register(subparsers: Any) -> None:
             "Watch Attribute, Segment, Feature, Group, Schema and Datafile resources, compile "
             "each Datafile and publish it to its ConfigMap and object store. Uses the in-cluster "
             "service account, else $KUBECONFIG or ~/.kube/config. Several replicas may run: a "
-            "Lease elects the one that writes."
+            "Lease elects the one that writes. A cluster too big for one process is split into "
+            "shards of namespaces (--shard; docs/operations.md)."
         ),
     )
     parser.add_argument(
@@ -27,6 +29,12 @@ def register(subparsers: Any) -> None:
         dest="namespaces",
         metavar="NS",
         help="watch this namespace (repeatable; default: $KUBEVISOR_NAMESPACES, else all)",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="KEY",
+        help="serve only the namespaces labeled kubevisor.io/shard=KEY, with a Lease of its own "
+        "(default: $KUBEVISOR_SHARD, else the namespaces without that label; cluster-wide only)",
     )
     parser.add_argument(
         "--metrics-port",
@@ -92,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     import dataclasses
 
     from kubevisor.controller.operator import run as run_operator
-    from kubevisor.controller.settings import OperatorSettings
+    from kubevisor.controller.settings import OperatorSettings, shard_problem
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -104,6 +112,11 @@ def run(args: argparse.Namespace) -> int:
     settings = OperatorSettings()
     if args.namespaces:
         settings.namespaces = args.namespaces
+    if args.shard:
+        settings.shard = args.shard
+    if problem := shard_problem(settings.shard, settings.namespaces):
+        print(f"kubevisor operator: {problem}", file=sys.stderr)
+        return 2
     if args.metrics_port is not None:
         settings.metrics_port = args.metrics_port
     if args.debounce is not None:

@@ -21,6 +21,7 @@ import kopf
 
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.resources import GROUP, PLURALS, VERSION
+from kubevisor.controller.shards import Inbox, ShardFilter
 from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION
 from kubevisor.sources.namespace_compile import UNREADABLE
 
@@ -149,33 +150,47 @@ def fingerprint(obj: Mapping[str, Any]) -> str:
 
 
 def on_object_event(
-    reconciler: Reconciler, *, event: str | None, uid: str, namespace: str, body: Mapping[str, Any]
+    reconciler: Reconciler,
+    *,
+    event: str | None,
+    uid: str,
+    namespace: str,
+    body: Mapping[str, Any],
+    inbox: Inbox | None = None,
 ) -> None:
-    """One watch event (`event` is None for a listed object) into the reconciler's cache."""
+    """One watch event (`event` is None for a listed object) into the reconciler's cache,
+    through `inbox` (the shard filter) when there is one."""
+    target: Inbox = inbox if inbox is not None else reconciler
     if event == "DELETED":
-        reconciler.forget(uid, namespace)
+        target.forget(uid, namespace)
         return
     cached = reconciler.cached(namespace, uid)
     if cached is not None and only_status_changed(cached, body):
         reconciler.restatus(cached, compact_status(body))
         return
     obj = compact(body)
-    reconciler.remember(obj, fingerprint(obj))
+    target.remember(obj, fingerprint(obj))
 
 
-def register(registry: kopf.OperatorRegistry, reconciler: Reconciler) -> None:
+def register(
+    registry: kopf.OperatorRegistry, reconciler: Reconciler, shards: ShardFilter | None = None
+) -> None:
     for kind, plural in PLURALS.items():
         # A coroutine, so it runs on the event loop, like the reconciler it feeds: Kopf runs
         # plain functions in a thread pool, which at 10,000 events cost a thread hop each,
         # spread the allocations over glibc's per-thread arenas, and touched the reconciler
         # (not thread-safe, an asyncio.Event among it) from other threads.
         async def on_event(**kwargs: Any) -> None:
+            namespace = kwargs["namespace"]
+            if shards is not None and not shards.accepts(namespace):
+                return  # another shard's namespace: dropped before it is even compacted
             on_object_event(
                 reconciler,
                 event=kwargs["event"].get("type"),
                 uid=kwargs["uid"],
-                namespace=kwargs["namespace"],
+                namespace=namespace,
                 body=kwargs["body"],
+                inbox=shards,
             )
 
         kopf.on.event(GROUP, VERSION, plural, id=f"{kind.lower()}-events", registry=registry)(

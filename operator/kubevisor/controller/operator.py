@@ -22,7 +22,9 @@ from kubevisor.controller.login import login
 from kubevisor.controller.metrics import Metrics, make_app
 from kubevisor.controller.publisher import Publisher
 from kubevisor.controller.reconciler import Reconciler
-from kubevisor.controller.settings import OperatorSettings
+from kubevisor.controller.settings import OperatorSettings, SettingsError, shard_problem
+from kubevisor.controller.shard_watch import register_namespaces, seed
+from kubevisor.controller.shards import ShardFilter, lease_name
 from kubevisor.controller.statestore import StateStore
 from kubevisor.controller.watchdog import Watchdog
 from kubevisor.controller.writer import StatusWriter
@@ -59,10 +61,18 @@ class NoDiffBase(kopf.AnnotationsDiffBaseStorage):
         return kopf.BodyEssence()
 
 
-def make_registry(reconciler: Reconciler, *, namespaced: bool = False) -> kopf.OperatorRegistry:
+def make_registry(
+    reconciler: Reconciler,
+    *,
+    namespaced: bool = False,
+    shards: ShardFilter | None = None,
+    client: AsyncClient | None = None,
+) -> kopf.OperatorRegistry:
     registry = kopf.OperatorRegistry()
-    register(registry, reconciler)
+    register(registry, reconciler, shards)
     register_grants(registry, reconciler)
+    if shards is not None and client is not None:
+        register_namespaces(registry, shards, client)
 
     kopf.on.login(registry=registry)(login)
 
@@ -92,6 +102,8 @@ async def run(settings: OperatorSettings) -> None:
     # with `json.loads`, which counts its nesting against the recursion limit. With the
     # default limit (1,000) one deep object kills the watch of its kind for every namespace.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    if problem := shard_problem(settings.shard, settings.namespaces):
+        raise SettingsError(problem)
     client = AsyncClient(field_manager="kubevisor")
     metrics = Metrics()
     compiler = CompilePool(
@@ -107,18 +119,26 @@ async def run(settings: OperatorSettings) -> None:
         writer=StatusWriter(client),
         compiler=compiler,
     )
+    # Cluster-wide, an instance serves one shard of the namespaces (controller.shards); in
+    # namespaced mode the admin names them instead.
+    shards = None if settings.namespaces else ShardFilter(reconciler, settings.shard)
+    if shards is not None:
+        reconciler.serves = shards.serves
+        await seed(client, shards)
     leader = LeaderElector(
         client,
         namespace=settings.lease_namespace,
-        name=settings.lease_name,
+        name=lease_name(settings.lease_name, settings.shard),
         identity=settings.identity,
         lease_seconds=settings.lease_seconds,
         on_change=reconciler.set_leading,
     )
-    watchdog = Watchdog(client, reconciler, settings.namespaces)
+    watchdog = Watchdog(client, reconciler, settings.namespaces, reconciler.serves)
     operator_task = asyncio.create_task(
         kopf.operator(
-            registry=make_registry(reconciler, namespaced=bool(settings.namespaces)),
+            registry=make_registry(
+                reconciler, namespaced=bool(settings.namespaces), shards=shards, client=client
+            ),
             standalone=True,  # leader election is ours (a Lease), not Kopf peering
             clusterwide=not settings.namespaces,
             namespaces=settings.namespaces,

@@ -57,10 +57,14 @@ class Reconciler:
         writer: StatusWriter,
         compiler: CompilePool,
         clock: Callable[[], float] = time.monotonic,
+        serves: Callable[[str], bool] = lambda _namespace: True,
     ) -> None:
         self.settings = settings
         self.clock = clock
         """Monotonic seconds for the debounce and retries (a fake one in tests)."""
+        self.serves = serves
+        """Whether a namespace is still this shard's (controller.shards): a compile of one that
+        left in the meantime writes nothing."""
         self.compiler = compiler
         self.metrics = metrics
         self.state_store = state_store
@@ -133,6 +137,17 @@ class Reconciler:
             self._missing.discard(uid)
         self.touch(namespace)
         self._check_ready()
+
+    def release(self, namespace: str) -> None:
+        """The namespace moved to another shard: drop it from memory without a compile (a
+        compile of nothing would write empty state). Its outputs and state stay as they are."""
+        for uid, obj in self.cache.pop(namespace, {}).items():
+            self._fingerprints.pop(uid, None)
+            if obj["kind"] == "Datafile":
+                self.metrics.forget(namespace, obj["metadata"]["name"])
+        self._saved.pop(namespace, None)
+        self._compile_failures.pop(namespace, None)
+        self.publisher.reset_backoff(namespace)
 
     def _note_change(self, namespace: str, obj: dict[str, Any], *, deleted: bool = False) -> None:
         # Only changes after the first listing: a start-up must not rewrite every status.
@@ -253,6 +268,8 @@ class Reconciler:
     # ------------------------------------------------------------------ one namespace
 
     async def reconcile(self, namespace: str) -> None:
+        if not self.serves(namespace):
+            return  # handed over to another shard since it was scheduled
         objects = self.objects(namespace)
         live = [obj for obj in objects if not obj["metadata"].get("deletionTimestamp")]
         deleting = [
@@ -278,8 +295,8 @@ class Reconciler:
         self._compile_failures.pop(namespace, None)
         self.metrics.compile_seconds.labels(namespace).observe(time.perf_counter() - started)
         self.metrics.invalid_objects.labels(namespace).set(len(plan.problems))
-        if not self.leading:
-            return  # standby: compiled and warm, writes nothing
+        if not self.leading or not self.serves(namespace):
+            return  # standby (compiled and warm), or handed over meanwhile: writes nothing
         await self._publish(namespace, plan, live)
         for obj in deleting:
             await self.publisher.remove(obj)
@@ -292,7 +309,7 @@ class Reconciler:
         say why, and it is tried again after `retry` s (or at once when an input changes)."""
         logger.error("namespace %s: %s; trying again in %g s", namespace, reason, retry)
         self.touch(namespace, delay=retry)
-        if not self.leading:
+        if not self.leading or not self.serves(namespace):
             return
         now = utc_now()
         for obj in live:

@@ -15,6 +15,7 @@ import socket
 from dataclasses import dataclass, field
 
 from kubevisor.controller.security_settings import security_policy_from
+from kubevisor.controller.shards import key_problem
 from kubevisor.sinks.policy import SecurityPolicy
 
 # Names the kubelet may inject for a Service (pkg/kubelet/envvars): `<NAME>_SERVICE_HOST`,
@@ -35,6 +36,7 @@ RESYNC_SECONDS = "KUBEVISOR_RESYNC_SECONDS"
 CONCURRENCY = "KUBEVISOR_CONCURRENCY"
 COMPILE_TIMEOUT_SECONDS = "KUBEVISOR_COMPILE_TIMEOUT_SECONDS"
 COMPILE_MEMORY_MIB = "KUBEVISOR_COMPILE_MEMORY_MIB"
+SHARD = "KUBEVISOR_SHARD"
 VARIABLES = (
     NAMESPACES,
     DEBOUNCE_SECONDS,
@@ -48,6 +50,7 @@ VARIABLES = (
     CONCURRENCY,
     COMPILE_TIMEOUT_SECONDS,
     COMPILE_MEMORY_MIB,
+    SHARD,
 )
 """Every variable the settings read; a unit test keeps them clear of service-link names."""
 
@@ -78,6 +81,28 @@ def _env_float(name: str, default: float) -> float:
         raise SettingsError(
             f"{name}={raw!r} is not a number: set it to one (default {default}) or unset it"
         ) from None
+
+
+def _env_shard(name: str) -> str | None:
+    key = os.environ.get(name, "").strip()
+    if not key:
+        return None
+    problem = key_problem(key)
+    if problem:
+        raise SettingsError(f"{name}={key!r}: {problem}: correct it or unset it")
+    return key
+
+
+def shard_problem(shard: str | None, namespaces: list[str]) -> str | None:
+    """Why the operator cannot run with this shard and these namespaces, or None."""
+    if shard is None:
+        return None
+    if namespaces:
+        return (
+            f"shard {shard!r} with named namespaces ({', '.join(namespaces)}): shards split "
+            "a cluster-wide install; in namespaced mode give each instance its own namespaces"
+        )
+    return key_problem(shard)
 
 
 @dataclass
@@ -114,3 +139,6 @@ class OperatorSettings:
     """A namespace whose compile runs longer stalls (its worker is killed); others go on."""
     compile_memory_mib: int = field(default_factory=lambda: _env_int(COMPILE_MEMORY_MIB, 2048))
     """Address-space limit of a compile worker (0: none); a compile that exceeds it stalls."""
+    shard: str | None = field(default_factory=lambda: _env_shard(SHARD))
+    """Serve only the namespaces labeled `kubevisor.io/shard=<shard>`; None: only those without
+    the label (cluster-wide mode; controller.shards)."""

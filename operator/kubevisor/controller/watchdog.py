@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from lightkube import AsyncClient
 
@@ -26,10 +27,18 @@ Snapshot = frozenset[tuple[str, str, int]]
 
 
 class Watchdog:
-    def __init__(self, client: AsyncClient, reconciler: Reconciler, namespaces: list[str]) -> None:
+    def __init__(
+        self,
+        client: AsyncClient,
+        reconciler: Reconciler,
+        namespaces: list[str],
+        serves: Callable[[str], bool] = lambda _namespace: True,
+    ) -> None:
         self.client = client
         self.reconciler = reconciler
         self.namespaces = namespaces or ["*"]
+        self.serves = serves
+        """Only this shard's namespaces count (controller.shards)."""
         self.problem: str | None = None
         self._previous_difference: Snapshot | None = None
 
@@ -48,6 +57,8 @@ class Watchdog:
                 async for obj in pages:
                     metadata = obj.metadata
                     if metadata is None or metadata.uid is None:
+                        continue
+                    if not self.serves(str(metadata.namespace)):
                         continue
                     found.add((kind, metadata.uid, int(metadata.generation or 0)))
         return frozenset(found)
