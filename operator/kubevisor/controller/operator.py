@@ -105,7 +105,6 @@ async def run(settings: OperatorSettings) -> None:
     shards = None if settings.namespaces else ShardFilter(reconciler, settings.shard)
     if shards is not None:
         reconciler.serves = shards.serves
-        await seed(client, shards)
     leader = LeaderElector(
         client,
         namespace=settings.lease_namespace,
@@ -115,17 +114,20 @@ async def run(settings: OperatorSettings) -> None:
         on_change=reconciler.set_leading,
     )
     watchdog = Watchdog(client, reconciler, settings.namespaces, reconciler.serves)
-    operator_task = asyncio.create_task(
-        kopf.operator(
+
+    async def watch() -> None:
+        if shards is not None:  # which namespaces are ours, before their objects arrive
+            await seed(client, shards)
+        await kopf.operator(
             registry=make_registry(
                 reconciler, namespaced=bool(settings.namespaces), shards=shards, client=client
             ),
             standalone=True,  # leader election is ours (a Lease), not Kopf peering
             clusterwide=not settings.namespaces,
             namespaces=settings.namespaces,
-        ),
-        name="kopf",
-    )
+        )
+
+    operator_task = asyncio.create_task(watch(), name="kopf")
 
     def healthy() -> str | None:
         if operator_task.done():
@@ -143,8 +145,9 @@ async def run(settings: OperatorSettings) -> None:
     async def confirm_listing() -> None:
         # The cache is complete once it holds every object a listing found (see `expect`).
         while not reconciler.ready:
-            with contextlib.suppress(Exception):
-                reconciler.expect(uid for _, uid, _ in await watchdog.listed())
+            if shards is None or shards.seeded:  # before, no namespace counts as ours
+                with contextlib.suppress(Exception):
+                    reconciler.expect(uid for _, uid, _ in await watchdog.listed())
             await asyncio.sleep(5)
 
     runner = web.AppRunner(make_app(metrics, healthy, ready))
