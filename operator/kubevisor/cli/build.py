@@ -220,7 +220,9 @@ def _run(args: argparse.Namespace) -> int:
     if not is_project_folder(args.source):
         return build_manifests.run(args)
     if args.revisions != "project" or args.hold_back:
-        return build_failed("--revisions and --hold-back: only for manifests, not for project folders")
+        return build_failed(
+            "--revisions and --hold-back: only for manifests, not for project folders"
+        )
     try:
         if args.print:
             source = load_build_source(args.source, args.set)

@@ -21,7 +21,7 @@ import kopf
 
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.resources import GROUP, PLURALS, VERSION
-from kubevisor.controller.shards import Inbox, ShardFilter
+from kubevisor.controller.shards import ShardFilter
 from kubevisor.core.keyorder import KEY_ORDER_ANNOTATION
 from kubevisor.sources.namespace_compile import UNREADABLE
 
@@ -156,11 +156,11 @@ def on_object_event(
     uid: str,
     namespace: str,
     body: Mapping[str, Any],
-    inbox: Inbox | None = None,
+    inbox: ShardFilter | None = None,
 ) -> None:
     """One watch event (`event` is None for a listed object) into the reconciler's cache,
     through `inbox` (the shard filter) when there is one."""
-    target: Inbox = inbox if inbox is not None else reconciler
+    target: Reconciler | ShardFilter = inbox if inbox is not None else reconciler
     if event == "DELETED":
         target.forget(uid, namespace)
         return

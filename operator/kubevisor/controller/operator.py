@@ -124,7 +124,6 @@ async def run(settings: OperatorSettings) -> None:
     shards = None if settings.namespaces else ShardFilter(reconciler, settings.shard)
     if shards is not None:
         reconciler.serves = shards.serves
-        await seed(client, shards)
     leader = LeaderElector(
         client,
         namespace=settings.lease_namespace,
@@ -134,17 +133,20 @@ async def run(settings: OperatorSettings) -> None:
         on_change=reconciler.set_leading,
     )
     watchdog = Watchdog(client, reconciler, settings.namespaces, reconciler.serves)
-    operator_task = asyncio.create_task(
-        kopf.operator(
+
+    async def watch() -> None:
+        if shards is not None:  # which namespaces are ours, before their objects arrive
+            await seed(client, shards)
+        await kopf.operator(
             registry=make_registry(
                 reconciler, namespaced=bool(settings.namespaces), shards=shards, client=client
             ),
             standalone=True,  # leader election is ours (a Lease), not Kopf peering
             clusterwide=not settings.namespaces,
             namespaces=settings.namespaces,
-        ),
-        name="kopf",
-    )
+        )
+
+    operator_task = asyncio.create_task(watch(), name="kopf")
 
     def healthy() -> str | None:
         if operator_task.done():
@@ -165,8 +167,9 @@ async def run(settings: OperatorSettings) -> None:
         # is then waited for in vain): listing 10,000 objects every 5 s while Kopf was still
         # taking in its own listing doubled the operator's CPU and memory at start-up.
         while not reconciler.ready:
-            with contextlib.suppress(Exception):
-                reconciler.expect(uid for _, uid, _ in await watchdog.listed())
+            if shards is None or shards.seeded:  # before, no namespace counts as ours
+                with contextlib.suppress(Exception):
+                    reconciler.expect(uid for _, uid, _ in await watchdog.listed())
             previous = None
             while not reconciler.ready:
                 await asyncio.sleep(5)

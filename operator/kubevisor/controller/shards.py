@@ -104,6 +104,8 @@ class ShardFilter:
         self._lock = threading.Lock()
         self._served: set[str] = set()
         self._joining: dict[str, list[Held]] = {}
+        self.seeded = False
+        """Whether `seed` ran: until then no namespace counts as this shard's."""
 
     # ------------------------------------------------------------------ namespaces
 
@@ -113,6 +115,7 @@ class ShardFilter:
         served = {name for name, labels in namespaces if belongs(labels, self.shard)}
         with self._lock:
             self._served = served
+            self.seeded = True
 
     def observe(
         self, namespace: str, labels: Mapping[str, str] | None, *, deleted: bool = False

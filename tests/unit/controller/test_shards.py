@@ -108,6 +108,7 @@ def test_a_shard_with_named_namespaces_is_refused() -> None:
 def test_events_of_other_shards_namespaces_are_dropped() -> None:
     inbox = Inbox()
     shards = ShardFilter(inbox, "a")
+    assert not shards.seeded
     shards.seed([("mine", labeled("a")), ("theirs", labeled("b")), ("plain", None)])
 
     for namespace in ("mine", "theirs", "plain", "unknown"):
@@ -115,6 +116,7 @@ def test_events_of_other_shards_namespaces_are_dropped() -> None:
         shards.forget(f"{namespace}-2", namespace)
 
     assert inbox.calls == [("remember", "mine", "mine-1", "f1"), ("forget", "mine", "mine-2")]
+    assert shards.seeded
     assert [shards.accepts(ns) for ns in ("mine", "theirs", "plain")] == [True, False, False]
 
 

@@ -18,6 +18,7 @@ One module per job: `files` (which files, and their documents), `objects` (one o
 
 from kubevisor.sources.manifests.assembly import ManifestSet, NamespaceManifests, definitions_for
 from kubevisor.sources.manifests.datafile_spec import TARGET_SELECTORS, DatafileResource
+from kubevisor.sources.manifests.files import manifest_files
 from kubevisor.sources.manifests.loading import (
     DEFAULT_NAMESPACE,
     load_manifest_text,
@@ -38,5 +39,6 @@ __all__ = [
     "load_manifest_text",
     "load_manifests",
     "load_objects",
+    "manifest_files",
     "read_datafile",
 ]
