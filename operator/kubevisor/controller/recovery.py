@@ -42,7 +42,7 @@ def record_of(raw: bytes, revision: int) -> DatafileRecord:
     datafile = loads(raw.decode())
     content_digest = ""
     for pretty in (False, True):
-        if dumps(datafile, pretty=pretty).encode() == raw:
+        if isinstance(datafile, dict) and dumps(datafile, pretty=pretty).encode() == raw:
             datafile["revision"] = ""
             content_digest = _sha256(dumps(datafile, pretty=pretty).encode())
             break

@@ -134,8 +134,11 @@ def parse_with_node(parser: CustomParser, paths: Sequence[Path]) -> list[JSON]:
             "install the parser's package in the project (npm install)"
         )
     results = js_loads(completed.stdout)
+    replies = (
+        [item for item in results if isinstance(item, dict)] if isinstance(results, list) else []
+    )
     values: list[JSON] = []
-    for path, result in zip(paths, results, strict=True):
+    for path, result in zip(paths, replies, strict=True):
         if "error" in result:
             raise SourceError(f"{path}: the custom parser failed: {result['error']}")
         values.append(result["value"])

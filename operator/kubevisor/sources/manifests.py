@@ -260,7 +260,7 @@ class _Reader:
         if not isinstance(value, dict):
             return
         items = value.get("items")
-        if isinstance(value.get("kind"), str) and value["kind"].endswith("List"):
+        if isinstance(list_kind := value.get("kind"), str) and list_kind.endswith("List"):
             if isinstance(items, list):
                 for position, item in enumerate(items):
                     if isinstance(item, dict):
@@ -320,10 +320,11 @@ class _Reader:
         key = name
         body = spec
         if kind in DEFINITION_KINDS:
-            key = spec.get("key", name)
-            if not isinstance(key, str) or not key:
+            spec_key = spec.get("key", name)
+            if not isinstance(spec_key, str) or not spec_key:
                 self.problem(kind, name, place, "spec.key", "`spec.key` must be a non-empty string")
                 return
+            key = spec_key
             body = {field_name: item for field_name, item in spec.items() if field_name != "key"}
         ordered = apply_key_order(sort_like_apiserver(body), hint or {})
         uid = metadata.get("uid")
@@ -638,7 +639,11 @@ def _config_map(obj: _Object, problems: list[Problem]) -> ConfigMapOutput | None
             _datafile_problem(obj, f"{path}.namespaces", "must be a list of namespace names")
         )
         return None
-    copies = tuple(item for item in dict.fromkeys(namespaces) if item != obj.namespace)
+    copies = tuple(
+        item
+        for item in dict.fromkeys(namespaces)
+        if isinstance(item, str) and item != obj.namespace
+    )
     return ConfigMapOutput(name=name, key=key or DEFAULT_DATA_KEY, namespaces=copies)
 
 

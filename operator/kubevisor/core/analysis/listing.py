@@ -44,7 +44,7 @@ class ListFilters:
 
 def tested_keys(defs: Definitions, field: str) -> set[str]:
     """Keys named by the test specs' `feature` (or `segment`) field."""
-    return {spec[field] for spec in defs.tests.values() if isinstance(spec.get(field), str)}
+    return {key for spec in defs.tests.values() if isinstance(key := spec.get(field), str)}
 
 
 def _rules_in(feature: dict[str, Any], environment: str) -> list[Any] | None:

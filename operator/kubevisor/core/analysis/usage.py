@@ -89,11 +89,14 @@ def feature_usage(defs: Definitions) -> dict[str, FeatureUsage]:
     result: dict[str, FeatureUsage] = {}
     for key, feature in defs.features.items():
         usage = FeatureUsage()
-        for required in feature.get("required") or []:
+        required_list = feature.get("required")
+        for required in required_list if isinstance(required_list, list) else []:
             if isinstance(required, str):
                 usage.features.add(required)
-            elif isinstance(required, dict) and isinstance(required.get("key"), str):
-                usage.features.add(required["key"])
+            elif isinstance(required, dict) and isinstance(
+                required_key := required.get("key"), str
+            ):
+                usage.features.add(required_key)
         usage.attributes.update(_bucket_by_attributes(feature.get("bucketBy")))
         for entry in _targeting_entries(feature):
             if "segments" in entry:

@@ -34,6 +34,6 @@ def required_feature_keys(feature: dict[str, JSON]) -> list[str]:
         for entry in required:
             if isinstance(entry, str):
                 keys.append(entry)
-            elif isinstance(entry, dict) and isinstance(entry.get("key"), str) and entry["key"]:
-                keys.append(entry["key"])
+            elif isinstance(entry, dict) and isinstance(key := entry.get("key"), str) and key:
+                keys.append(key)
     return keys

@@ -63,7 +63,8 @@ def run_tests(
             continue
         result = SpecResult(key=test_key, kind=kind, subject=subject)
         report.specs.append(result)
-        assertions = spec.get("assertions") or []
+        listed = spec.get("assertions")
+        assertions = [a for a in listed if isinstance(a, dict)] if isinstance(listed, list) else []
         if kind == "feature":
             if subject not in definitions.features:
                 result.not_found = True
