@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kubevisor.core.build.allocation import Range, traffic_for_rules
+from kubevisor.core.build.allocation import traffic_for_rules
 from kubevisor.core.build.errors import BuildError
 from kubevisor.core.build.jsvalues import UNDEFINED, stringify_unless_string, truthy
 from kubevisor.core.build.mutation import (
@@ -17,6 +17,7 @@ from kubevisor.core.build.mutation import (
     resolve_one,
 )
 from kubevisor.core.build.segments import collect_segment_keys
+from kubevisor.core.datafile_shapes import Range
 from kubevisor.core.definitions import JSON, Kind, Problem
 
 
