@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from kubevisor_client.format import (
     GZIP_SUFFIX,
@@ -26,6 +26,7 @@ from lightkube.resources.core_v1 import ConfigMap
 
 from kubevisor.controller.plan import DatafileRecord, SavedState
 from kubevisor.core.build.recovery import state_from_datafile
+from kubevisor.core.definitions import JSONObject
 from kubevisor.core.jsjson import dumps, loads
 from kubevisor.sinks.configmap import ANNOTATION_DIGEST, configmap_targets
 from kubevisor.sources.manifests import read_datafile
@@ -75,7 +76,8 @@ def recover_from_datafiles(
         environment = str((obj.get("spec") or {}).get("environment") or "")
         features = state.environments.setdefault(environment, {"features": {}})["features"]
         assert isinstance(features, dict)
-        features.update(state_from_datafile(datafile)["features"])
+        recovered = state_from_datafile(datafile)["features"]
+        features.update(cast(JSONObject, recovered))  # SavedState keeps states as plain JSON
         state.datafiles[name] = record_of(raw, revision)
     return state
 

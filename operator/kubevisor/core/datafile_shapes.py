@@ -38,16 +38,19 @@ class Traffic(TypedDict, total=False):
     """`rule.percentage * 1000`."""
     allocation: list[Allocation]
     variationWeights: JSON
-    variableOverrides: JSON
+    variableOverrides: dict[str, list[JSONObject]]
+    """Variable key to its override entries (`conditions` or `segments`, and `value`)."""
     variables: JSONObject
     variation: JSON
+    enabled: JSON
+    """Read by the SDKs (false disables the feature for the rule); the v3 builder omits it."""
 
 
 class Variation(TypedDict, total=False):
     value: JSON
     weight: JSON
     variables: JSONObject
-    variableOverrides: JSON
+    variableOverrides: dict[str, list[JSONObject]]
 
 
 class VariableSchema(TypedDict, total=False):
@@ -69,7 +72,7 @@ class DatafileFeature(TypedDict, total=False):
     traffic: list[Traffic]
     ranges: list[Range]
     variablesSchema: dict[str, VariableSchema]
-    force: list[JSON]
+    force: list[JSONObject]
     """The definition's force entries, with `segments`/`conditions` stringified."""
     hash: str
 

@@ -9,7 +9,6 @@ with its Datafile objects; the only difference is that build settings (`stringif
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from kubevisor.core.build import (
     DEFAULT_FEATUREVISOR_VERSION,
@@ -20,6 +19,7 @@ from kubevisor.core.build import (
     next_revision,
 )
 from kubevisor.core.build.project import copy_state
+from kubevisor.core.datafile_shapes import State
 from kubevisor.core.definitions import Kind, Problem
 from kubevisor.core.jsjson import dumps
 from kubevisor.core.ordering import sorted_keys
@@ -29,7 +29,7 @@ from kubevisor.sources.manifests import NamespaceManifests, definitions_for
 def build_namespace(
     namespace: NamespaceManifests,
     *,
-    states: Mapping[str | None, Mapping[str, Any]],
+    states: Mapping[str | None, State],
     current_revision: str,
     revision: str | None = None,
     featurevisor_version: str | None = DEFAULT_FEATUREVISOR_VERSION,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.datafile_shapes import DatafileFeature
 
 _BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 HASH_LENGTH = 10
@@ -26,7 +26,7 @@ def short_hash(text: str) -> str:
     return "".join(reversed(digits))
 
 
-def required_feature_keys(feature: dict[str, JSON]) -> list[str]:
+def required_feature_keys(feature: DatafileFeature) -> list[str]:
     """Keys a feature requires, as the hash sees them (strings, or objects with a truthy key)."""
     keys: list[str] = []
     required = feature.get("required")
