@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kubevisor.core import datafile_shapes as shapes
 from kubevisor.core.conditions import (
     Context,
     Predicate,
@@ -19,6 +20,7 @@ from kubevisor.core.conditions import (
     parse_stringified_conditions,
     parse_stringified_segments,
 )
+from kubevisor.core.definitions import JSONObject
 from kubevisor.core.evaluate.bucketing import BucketKeyBuilder, bucket_key_builder
 
 
@@ -38,32 +40,32 @@ class Override:
     required: Any
     conditions: Predicate | None
     segments: Predicate | None
-    raw: dict[str, Any]
+    raw: JSONObject
 
 
 @dataclass(frozen=True, slots=True)
 class Force:
     conditions: Predicate | None
     segments: Predicate | None
-    raw: dict[str, Any]
+    raw: JSONObject
 
 
 @dataclass(frozen=True, slots=True)
 class Traffic:
     segments: Predicate
-    raw: dict[str, Any]
-    allocations: tuple[tuple[Any, Any, dict[str, Any]], ...]
+    raw: shapes.Traffic
+    allocations: tuple[tuple[int | float, int | float, shapes.Allocation], ...]
     overrides: dict[str, list[Override]]
 
 
 @dataclass(frozen=True, slots=True)
 class Feature:
     key: str
-    raw: dict[str, Any]
+    raw: shapes.DatafileFeature
     bucket_key: BucketKeyBuilder
     forces: tuple[Force, ...]
     traffic: tuple[Traffic, ...] | Exception
-    ranges: tuple[tuple[Any, Any], ...]
+    ranges: tuple[tuple[int | float, int | float], ...]
     variation_overrides: dict[int, dict[str, list[Override]]]
     """id(variation dict) -> variable key -> overrides, for variations that have any."""
 
@@ -80,14 +82,14 @@ class Feature:
 class CompiledDatafile:
     """Read-only view of one datafile with compiled predicates (share it between Evaluators)."""
 
-    def __init__(self, datafile: Mapping[str, Any]) -> None:
+    def __init__(self, datafile: shapes.Datafile) -> None:
         self.datafile = datafile
-        self.features: Mapping[str, Any] = datafile.get("features") or {}
-        self.segments: Mapping[str, Any] = datafile.get("segments") or {}
+        self.features: Mapping[str, shapes.DatafileFeature] = datafile.get("features") or {}
+        self.segments: Mapping[str, shapes.DatafileSegment] = datafile.get("segments") or {}
         self._features: dict[str, Feature] = {}
         self._segments: dict[str, Predicate | None] = {}
 
-    def raw_feature(self, key: str) -> dict[str, Any] | None:
+    def raw_feature(self, key: str) -> shapes.DatafileFeature | None:
         feature = self.features.get(key)
         return feature if feature else None
 
@@ -122,7 +124,7 @@ class CompiledDatafile:
             return _raising(error)
         return compile_segments(parsed, self.segment)
 
-    def _compile_feature(self, key: str, raw: dict[str, Any]) -> Feature:
+    def _compile_feature(self, key: str, raw: shapes.DatafileFeature) -> Feature:
         variation_overrides: dict[int, dict[str, list[Override]]] = {}
         for variation in raw.get("variations") or ():
             overrides = variation.get("variableOverrides")
@@ -166,7 +168,7 @@ class CompiledDatafile:
             requirements=raw.get("requiredFeatures") or raw.get("required") or None,
         )
 
-    def _compile_traffic(self, rule: dict[str, Any]) -> Traffic:
+    def _compile_traffic(self, rule: shapes.Traffic) -> Traffic:
         return Traffic(
             segments=self.segments_predicate(rule["segments"]),
             raw=rule,

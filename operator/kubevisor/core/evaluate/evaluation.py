@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
+from kubevisor.core import datafile_shapes as shapes
+from kubevisor.core.definitions import JSONObject
+
 EvaluationType = Literal["flag", "variation", "variable"]
 
 
@@ -21,13 +24,13 @@ class Evaluation(TypedDict, total=False):
     ruleKey: Any
     error: str
     enabled: Any
-    traffic: dict[str, Any] | None
+    traffic: shapes.Traffic | None
     forceIndex: int
-    force: dict[str, Any]
+    force: JSONObject
     required: Any
     requiredFeatures: Any
     sticky: Any
-    variation: dict[str, Any]
+    variation: shapes.Variation
     variationValue: Any
     variableKey: str | None
     variableValue: Any
