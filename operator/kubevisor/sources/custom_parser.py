@@ -16,7 +16,6 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import loads as js_loads
@@ -69,7 +68,7 @@ class CustomParser:
         return "toml" if self.extension == "toml" else None
 
 
-def custom_parser_from(raw: Any, config_path: Path) -> CustomParser:
+def custom_parser_from(raw: JSON, config_path: Path) -> CustomParser:
     """The `parser` object of a config evaluated by Node (see jsconfig.evaluate_with_node)."""
     extension = raw.get("extension") if isinstance(raw, dict) else None
     source = raw.get("parseSource") if isinstance(raw, dict) else None

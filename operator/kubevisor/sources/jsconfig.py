@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
+from kubevisor.core.definitions import JSONObject
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.jsliteral import parse_literal_config
 from kubevisor.sources.text_file import read_text
@@ -37,7 +37,7 @@ process.stdout.write(JSON.stringify(config === undefined ? null : config, (key, 
 """
 
 
-def evaluate_config(config_path: Path) -> dict[str, Any]:
+def evaluate_config(config_path: Path) -> JSONObject:
     """The object `featurevisor.config.js` exports, as JSON-like data.
 
     A plain `module.exports = {...}` literal is read directly; anything else runs in Node.
@@ -48,7 +48,7 @@ def evaluate_config(config_path: Path) -> dict[str, Any]:
     return evaluate_with_node(config_path)
 
 
-def evaluate_with_node(config_path: Path) -> dict[str, Any]:
+def evaluate_with_node(config_path: Path) -> JSONObject:
     """The object `featurevisor.config.js` exports, as Node evaluates it."""
     try:
         completed = subprocess.run(
