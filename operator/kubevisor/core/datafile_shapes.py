@@ -67,6 +67,8 @@ class DatafileFeature(TypedDict, total=False):
     deprecated: bool
     bucketBy: JSON
     required: JSON
+    requiredFeatures: JSON
+    """Read by the SDKs in place of `required`; the v3 builder never writes it."""
     disabledVariationValue: JSON
     variations: list[Variation]
     traffic: list[Traffic]
