@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import NoReturn
 
 from kubevisor.core import datafile_shapes as shapes
 from kubevisor.core.conditions import (
@@ -20,14 +20,14 @@ from kubevisor.core.conditions import (
     parse_stringified_conditions,
     parse_stringified_segments,
 )
-from kubevisor.core.definitions import JSONObject
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.evaluate.bucketing import BucketKeyBuilder, bucket_key_builder
 
 
-def _raising(error: Exception) -> Callable[[Context], Any]:
+def _raising(error: Exception) -> Callable[[Context], NoReturn]:
     """A function that fails the evaluation like the SDK does when it meets the bad value."""
 
-    def fail(context: Context) -> Any:
+    def fail(context: Context) -> NoReturn:
         raise error
 
     return fail
@@ -37,7 +37,7 @@ def _raising(error: Exception) -> Callable[[Context], Any]:
 class Override:
     """One entry of `variableOverrides.<variable>` (rule or variation level)."""
 
-    required: Any
+    required: JSON
     conditions: Predicate | None
     segments: Predicate | None
     raw: JSONObject
@@ -69,7 +69,7 @@ class Feature:
     variation_overrides: dict[int, dict[str, list[Override]]]
     """id(variation dict) -> variable key -> overrides, for variations that have any."""
 
-    requirements: Any
+    requirements: JSON
     """`requiredFeatures` or `required`, when non-empty (else None)."""
 
     def rules(self) -> tuple[Traffic, ...]:
@@ -116,7 +116,7 @@ class CompiledDatafile:
         self._segments[key] = predicate
         return predicate
 
-    def segments_predicate(self, expression: Any) -> Predicate:
+    def segments_predicate(self, expression: JSON) -> Predicate:
         """Compile a datafile `segments` value (maybe a JSON string); bad JSON fails at use."""
         try:
             parsed = parse_stringified_segments(expression)
@@ -179,14 +179,16 @@ class CompiledDatafile:
             overrides=self._compile_overrides(rule.get("variableOverrides") or {}),
         )
 
-    def _compile_overrides(self, overrides: Mapping[str, Any]) -> dict[str, list[Override]]:
+    def _compile_overrides(
+        self, overrides: Mapping[str, list[JSONObject]]
+    ) -> dict[str, list[Override]]:
         return {
             variable_key: [self._compile_override(override) for override in entries]
             for variable_key, entries in overrides.items()
             if entries
         }
 
-    def _compile_override(self, override: dict[str, Any]) -> Override:
+    def _compile_override(self, override: JSONObject) -> Override:
         conditions: Predicate | None = None
         if override.get("conditions"):
             raw_conditions = override["conditions"]
