@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubevisor.core.build.jsvalues import UNDEFINED, number, to_number, truthy
-from kubevisor.core.datafile_shapes import Allocation, FeatureState, Range, StateTraffic
+from kubevisor.core.datafile_shapes import Allocation, FeatureState, Range
 from kubevisor.core.jsjson import dumps
 
 MAX_BUCKETED_NUMBER = 100000
@@ -88,9 +88,9 @@ def traffic_for_rules(
     available: list[Range] = group_ranges if group_ranges else [[0, MAX_BUCKETED_NUMBER]]
     changed = variations_changed(variations, existing)
     moved = ranges_changed(available, existing)
-    existing_traffic: list[StateTraffic] = (
-        existing.get("traffic", []) if existing is not None else []
-    )
+    existing_traffic = existing.get("traffic") if existing is not None else None
+    if not isinstance(existing_traffic, list):
+        existing_traffic = []
     result: list[dict[str, Any]] = []
     for rule in rules:
         rule_percentage = to_number(rule.get("percentage", UNDEFINED))
