@@ -46,6 +46,7 @@ from kubevisor.core.build import (
     build_datafile,
     next_revision,
 )
+from kubevisor.core.datafile_shapes import State
 from kubevisor.core.definitions import Definitions
 from kubevisor.core.jsjson import dumps, js_number_text
 from kubevisor.sources.errors import SourceError
@@ -189,7 +190,7 @@ def _print_datafile(args: argparse.Namespace, source: BuildSource, state_dir: Pa
         return build_failed("Only one --target can be used with --print.")
     environment = args.environment if environments is not None else None
     states = read_states(state_dir, [environment]) if state_dir is not None else {}
-    state = states.get(environment, {"features": {}})
+    state: State = states.get(environment, {"features": {}})
     try:
         content = build_datafile(
             definitions,

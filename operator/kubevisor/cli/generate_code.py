@@ -12,6 +12,7 @@ from typing import Any
 
 from kubevisor.cli.output import examples, fail
 from kubevisor.cli.projects import load_one_project
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.sources.errors import SourceError
 
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     keys = [
         key
         for key, feature in defs.features.items()
-        if all(tag in (feature.get("tags") or []) for tag in args.tag)
+        if all(tag in _tags(feature) for tag in args.tag)
     ]
     generate = python_files if args.language == "python" else typescript_files
     files = generate(defs, keys)
@@ -58,3 +59,8 @@ def run(args: argparse.Namespace) -> int:
         return fail("generate-code", f"cannot write {error.filename}: {error.strerror}")
     print(f"wrote {len(files)} file(s) for {len(keys)} feature(s) to {out}")
     return 0
+
+
+def _tags(feature: JSONObject) -> list[JSON]:
+    tags = feature.get("tags")
+    return tags if isinstance(tags, list) else []

@@ -72,7 +72,7 @@ def _kustomization(resources: list[str]) -> str:
         {
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
-            "resources": sorted(resources),
+            "resources": [*sorted(resources)],
         }
     )
 

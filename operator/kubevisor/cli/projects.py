@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kubevisor.core.datafile_shapes import Datafile
 from kubevisor.core.definitions import Definitions
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.project import (
@@ -122,7 +123,7 @@ def load_one_project(source: str, namespace: str | None = None) -> LoadedProject
 ALL_FEATURES_REVISION = "include-all-features"
 
 
-def all_features_datafile(project: LoadedProject, environment: str | None) -> dict[str, Any]:
+def all_features_datafile(project: LoadedProject, environment: str | None) -> Datafile:
     """The in-memory datafile of every feature for one environment, built from the project's
     current state like upstream's `evaluate`, `assess-distribution` and `benchmark` do (the
     state is read, never written). Raises `SourceError` for an unknown environment."""
@@ -131,7 +132,7 @@ def all_features_datafile(project: LoadedProject, environment: str | None) -> di
 
 def in_memory_datafile(
     project: LoadedProject, environment: str | None, target: str | None
-) -> dict[str, Any]:
+) -> Datafile:
     """The datafile of `target` (every feature when None) for one environment, built in
     memory from the current state. Raises `SourceError` for an unknown environment or target."""
     from kubevisor.core.build import build_datafile  # only the commands that build pay for it

@@ -28,6 +28,7 @@ from typing import Any
 
 from kubevisor.cli.lint import refuse_invalid
 from kubevisor.core.build import BuildError, build_datafile
+from kubevisor.core.datafile_shapes import Datafile, State
 from kubevisor.core.definitions import Definitions
 from kubevisor.core.testing import TestReport, run_tests
 from kubevisor.core.testing.reports import junit_xml, report_json
@@ -44,7 +45,7 @@ from kubevisor.sources.project_state import read_states
 
 ALL_FEATURES_REVISION = "include-all-features"
 
-TargetBuilder = Callable[[str | None, str], dict[str, Any] | None]
+TargetBuilder = Callable[[str | None, str], Datafile | None]
 """(environment, target) -> that target's datafile, or None when there is no such target."""
 
 
@@ -98,7 +99,7 @@ class _Project:
 
     label: str
     definitions: Definitions
-    states: Mapping[str | None, Any]
+    states: Mapping[str | None, State]
     target_datafile: TargetBuilder | None = None
 
 
@@ -107,15 +108,15 @@ class _InMemoryDatafiles:
 
     def __init__(self, project: _Project) -> None:
         self.project = project
-        self.built: dict[tuple[str | None, str | None], dict[str, Any] | None] = {}
+        self.built: dict[tuple[str | None, str | None], Datafile | None] = {}
 
-    def __call__(self, environment: str | None, target: str | None) -> dict[str, Any] | None:
+    def __call__(self, environment: str | None, target: str | None) -> Datafile | None:
         key = (environment, target)
         if key not in self.built:
             self.built[key] = self._build(environment, target)
         return self.built[key]
 
-    def _build(self, environment: str | None, target: str | None) -> dict[str, Any] | None:
+    def _build(self, environment: str | None, target: str | None) -> Datafile | None:
         definitions = self.project.definitions
         config_environments = definitions.config.environments
         if config_environments is None and environment is not None:
@@ -134,10 +135,8 @@ class _InMemoryDatafiles:
             revision=ALL_FEATURES_REVISION if target is None else "tester",
         )
 
-    def _state(self, environment: str | None) -> dict[str, Any]:
-        state: dict[str, Any] = copy.deepcopy(
-            self.project.states.get(environment) or {"features": {}}
-        )
+    def _state(self, environment: str | None) -> State:
+        state: State = copy.deepcopy(self.project.states.get(environment) or {"features": {}})
         return state
 
 
@@ -185,7 +184,7 @@ def _manifest_projects(args: argparse.Namespace) -> list[_Project]:
             target: str,
             definitions: Definitions = definitions,
             datafiles: Any = datafiles,
-        ) -> dict[str, Any] | None:
+        ) -> Datafile | None:
             for datafile in datafiles:
                 if datafile.target == target and datafile.environment == environment:
                     return build_datafile(

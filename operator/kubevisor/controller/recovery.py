@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from kubevisor_client.format import (
     GZIP_SUFFIX,
@@ -25,6 +25,7 @@ from lightkube.core.exceptions import ApiError
 from lightkube.resources.core_v1 import ConfigMap
 
 from kubevisor.core.build.recovery import state_from_datafile
+from kubevisor.core.definitions import JSONObject
 from kubevisor.core.jsjson import dumps, loads
 from kubevisor.sinks.configmap import ANNOTATION_DIGEST, configmap_targets
 from kubevisor.sources.compile_plan import DatafileRecord, SavedState
@@ -42,7 +43,7 @@ def record_of(raw: bytes, revision: int) -> DatafileRecord:
     datafile = loads(raw.decode())
     content_digest = ""
     for pretty in (False, True):
-        if dumps(datafile, pretty=pretty).encode() == raw:
+        if isinstance(datafile, dict) and dumps(datafile, pretty=pretty).encode() == raw:
             datafile["revision"] = ""
             content_digest = _sha256(dumps(datafile, pretty=pretty).encode())
             break
@@ -75,7 +76,8 @@ def recover_from_datafiles(
         environment = str((obj.get("spec") or {}).get("environment") or "")
         features = state.environments.setdefault(environment, {"features": {}})["features"]
         assert isinstance(features, dict)
-        features.update(state_from_datafile(datafile)["features"])
+        recovered = state_from_datafile(datafile)["features"]
+        features.update(cast(JSONObject, recovered))  # SavedState keeps states as plain JSON
         state.datafiles[name] = record_of(raw, revision)
     return state
 

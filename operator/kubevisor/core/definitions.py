@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeAlias
 
-JSON = Any
-"""A JSON-like value: dict, list, str, int, float, bool or None."""
+JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
+"""A JSON-like value as parsed: null, boolean, number, string, array or object (recursive, so
+mypy checks what the core does with definitions and datafiles)."""
+
+JSONObject: TypeAlias = dict[str, JSON]
+"""A JSON object, e.g. one definition."""
 
 
 class Kind(enum.StrEnum):

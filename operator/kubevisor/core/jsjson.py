@@ -14,9 +14,12 @@ import json
 import math
 import re
 from json.encoder import encode_basestring as _encode_string
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
+from kubevisor.core.definitions import JSON
 from kubevisor.core.jsnumber import format_number
+
+_Item = TypeVar("_Item")
 
 _MAX_ARRAY_INDEX = 4294967294
 _MAX_SAFE_INT = 2**53
@@ -80,7 +83,7 @@ def is_array_index(key: str) -> bool:
     return (key == "0" or key[0] != "0") and int(key) <= _MAX_ARRAY_INDEX
 
 
-def js_key_order(obj: dict[str, Any]) -> dict[str, Any]:
+def js_key_order(obj: dict[str, _Item]) -> dict[str, _Item]:
     """The same mapping in JavaScript property order (integer-like keys first, ascending)."""
     index_keys = [key for key in obj if key[:1].isdigit() and is_array_index(key)]
     if not index_keys:
@@ -99,7 +102,7 @@ def js_number_text(value: int | float) -> str:
     return format_number(value)
 
 
-def js_string(value: Any) -> str:
+def js_string(value: object) -> str:
     """JavaScript `String(value)` for JSON-like values."""
     if value is None:
         return "null"
@@ -254,12 +257,12 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
-def dumps_exact(value: Any, pretty: bool = False) -> str:
+def dumps_exact(value: object, pretty: bool = False) -> str:
     """The exact writer (no fast path); `dumps` uses it when the fast path may differ."""
     return _pretty(value, "") if pretty else _compact(value)
 
 
-def dumps(value: Any, pretty: bool = False) -> str:
+def dumps(value: object, pretty: bool = False) -> str:
     """`JSON.stringify(value)` (compact) or `JSON.stringify(value, null, 2)` (pretty)."""
     if pretty:
         # Python's own indenting encoder is pure Python and slower than the exact writer.
@@ -280,15 +283,16 @@ def dumps_string(text: str) -> str:
     return _quote(text)
 
 
-def loads(text: str) -> Any:
+def loads(text: str) -> JSON:
     """`JSON.parse`: objects in JavaScript property order, numbers as JavaScript holds them."""
-    return json.loads(
+    value: JSON = json.loads(
         text,
         object_hook=js_key_order,
         parse_int=_parse_int,
         parse_float=_parse_float,
         parse_constant=_reject_constant,
     )
+    return value
 
 
 def js_number(value: int | float) -> int | float:
@@ -312,5 +316,5 @@ def _parse_float(text: str) -> int | float:
     return number
 
 
-def _reject_constant(text: str) -> Any:
+def _reject_constant(text: str) -> NoReturn:
     raise ValueError(f"{text} is not valid JSON")

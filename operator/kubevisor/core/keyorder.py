@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import overload
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 
 KEY_ORDER_ANNOTATION = "kubevisor.io/key-order"
 
@@ -38,6 +39,10 @@ def sorted_like_go(keys: list[str]) -> list[str]:
     return sorted(keys, key=_go_order)
 
 
+@overload
+def sort_like_apiserver(value: JSONObject) -> JSONObject: ...
+@overload
+def sort_like_apiserver(value: JSON) -> JSON: ...
 def sort_like_apiserver(value: JSON) -> JSON:
     """A copy of `value` with every map's keys sorted as the API server returns them."""
     if isinstance(value, dict):
@@ -105,6 +110,10 @@ def _reordered(mapping: dict[str, JSON], known_order: list[str]) -> dict[str, JS
     return {key: mapping[key] for key in known + unknown}
 
 
+@overload
+def apply_key_order(value: JSONObject, hint: KeyOrderHint) -> JSONObject: ...
+@overload
+def apply_key_order(value: JSON, hint: KeyOrderHint) -> JSON: ...
 def apply_key_order(value: JSON, hint: KeyOrderHint) -> JSON:
     """A copy of `value` with the maps the hint names put back in their recorded order.
 

@@ -15,9 +15,11 @@ most) and far below what hurts (Python's recursion limit is about a thousand fra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
+
+from kubevisor.core.definitions import JSON, JSONObject
 
 MAX_CONDITION_DEPTH: Final = 32
 """Levels of lists and maps in one `conditions` or `segments` value."""
@@ -57,7 +59,7 @@ class LimitExceeded:
     hint: str
 
 
-def nesting_problems(definition: Any) -> Iterator[LimitExceeded]:
+def nesting_problems(definition: object) -> Iterator[LimitExceeded]:
     """Where `definition` nests deeper than the limits allow (at most one finding per limit).
 
     Walks with an explicit stack, never recursion, so it is safe on any depth; it stops at the
@@ -67,11 +69,11 @@ def nesting_problems(definition: Any) -> Iterator[LimitExceeded]:
         return  # the common case, checked without building field paths
     condition_found = False
     # (value, path, depth of value, depth at which the enclosing condition field starts)
-    stack: list[tuple[Any, tuple[str | int, ...], int, int]] = [(definition, (), 0, -1)]
+    stack: list[tuple[object, tuple[str | int, ...], int, int]] = [(definition, (), 0, -1)]
     while stack:
         value, path, depth, condition_start = stack.pop()
         if isinstance(value, dict):
-            items: Any = value.items()
+            items: Iterable[tuple[str | int, object]] = value.items()
         elif isinstance(value, list):
             items = enumerate(value)
         else:
@@ -101,12 +103,12 @@ def nesting_problems(definition: Any) -> Iterator[LimitExceeded]:
             stack.append((child, (*path, key), depth, start))
 
 
-def _within_limits(definition: Any) -> bool:
+def _within_limits(definition: object) -> bool:
     """The same limits as `nesting_problems`, as a yes/no: only containers are visited."""
     if not isinstance(definition, (dict, list)):
         return True
     # (container, its depth, depth of the map holding the enclosing condition field or -1)
-    stack: list[tuple[Any, int, int]] = [(definition, 1, -1)]
+    stack: list[tuple[JSONObject | list[JSON], int, int]] = [(definition, 1, -1)]
     while stack:
         value, depth, start = stack.pop()
         if depth > MAX_DEFINITION_DEPTH or (start >= 0 and depth - start > MAX_CONDITION_DEPTH):

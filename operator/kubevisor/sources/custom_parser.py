@@ -16,7 +16,6 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import loads as js_loads
@@ -69,7 +68,7 @@ class CustomParser:
         return "toml" if self.extension == "toml" else None
 
 
-def custom_parser_from(raw: Any, config_path: Path) -> CustomParser:
+def custom_parser_from(raw: JSON, config_path: Path) -> CustomParser:
     """The `parser` object of a config evaluated by Node (see jsconfig.evaluate_with_node)."""
     extension = raw.get("extension") if isinstance(raw, dict) else None
     source = raw.get("parseSource") if isinstance(raw, dict) else None
@@ -134,8 +133,11 @@ def parse_with_node(parser: CustomParser, paths: Sequence[Path]) -> list[JSON]:
             "install the parser's package in the project (npm install)"
         )
     results = js_loads(completed.stdout)
+    replies = (
+        [item for item in results if isinstance(item, dict)] if isinstance(results, list) else []
+    )
     values: list[JSON] = []
-    for path, result in zip(paths, results, strict=True):
+    for path, result in zip(paths, replies, strict=True):
         if "error" in result:
             raise SourceError(f"{path}: the custom parser failed: {result['error']}")
         values.append(result["value"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
+from kubevisor.core.definitions import JSONObject
 from kubevisor.sources.errors import SourceError
 from kubevisor.sources.jsliteral import parse_literal_config
 from kubevisor.sources.text_file import read_text
@@ -36,7 +36,7 @@ process.stdout.write(JSON.stringify(config === undefined ? null : config, (key, 
 """
 
 
-def evaluate_config(config_path: Path) -> dict[str, Any]:
+def evaluate_config(config_path: Path) -> JSONObject:
     """The object `featurevisor.config.js` exports, as JSON-like data.
 
     A plain `module.exports = {...}` literal is read directly; anything else runs in Node.
@@ -47,7 +47,7 @@ def evaluate_config(config_path: Path) -> dict[str, Any]:
     return evaluate_with_node(config_path)
 
 
-def evaluate_with_node(config_path: Path) -> dict[str, Any]:
+def evaluate_with_node(config_path: Path) -> JSONObject:
     """The object `featurevisor.config.js` exports, as Node evaluates it."""
     import subprocess  # here: most configs are plain literals, read without Node
 

@@ -9,9 +9,11 @@ means None.
 
 from __future__ import annotations
 
+import enum
 import re
-from typing import Any
+from typing import Final
 
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.jsjson import js_key_order
 
 _TOKEN = re.compile(
@@ -24,8 +26,16 @@ _TOKEN = re.compile(
 )
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "\\": "\\"}
 _ESCAPES.update({"'": "'", '"': '"'})
-_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
-_UNDEFINED = object()
+_LITERALS: dict[str, JSON] = {"true": True, "false": False, "null": None}
+
+
+class _Undefined(enum.Enum):
+    """JavaScript `undefined`: dropped from objects and null in arrays, as JSON.stringify does."""
+
+    VALUE = "undefined"
+
+
+_UNDEFINED: Final = _Undefined.VALUE
 
 
 class _Unsupported(Exception):
@@ -86,7 +96,7 @@ class _Parser:
         self.position += 1
         return token
 
-    def value(self) -> Any:
+    def value(self) -> JSON | _Undefined:
         kind, text = self.take()
         if kind == "string":
             return _decode_string(text)
@@ -105,8 +115,8 @@ class _Parser:
             return self.array()
         raise _Unsupported
 
-    def object(self) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+    def object(self) -> JSONObject:
+        result: JSONObject = {}
         while self.peek()[1] != "}":
             kind, text = self.take()
             if kind == "name":
@@ -128,8 +138,8 @@ class _Parser:
         self.take("}")
         return js_key_order(result)
 
-    def array(self) -> list[Any]:
-        result: list[Any] = []
+    def array(self) -> list[JSON]:
+        result: list[JSON] = []
         while self.peek()[1] != "]":
             value = self.value()
             result.append(None if value is _UNDEFINED else value)
@@ -139,7 +149,7 @@ class _Parser:
         return result
 
 
-def parse_literal_config(text: str) -> dict[str, Any] | None:
+def parse_literal_config(text: str) -> JSONObject | None:
     """The exported object if the file is only `module.exports = {literal}`, else None."""
     try:
         parser = _Parser(_tokens(text))

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from kubevisor.core.build import state_file_name
+from kubevisor.core.datafile_shapes import State
 from kubevisor.core.jsjson import loads
 from kubevisor.sources.errors import SourceError
 
 
 def read_states(
     state_directory: Path, environments: Sequence[str | None]
-) -> dict[str | None, dict[str, Any]]:
+) -> dict[str | None, State]:
     """Existing state per environment; an environment without a file has none yet."""
-    states: dict[str | None, dict[str, Any]] = {}
+    states: dict[str | None, State] = {}
     for environment in environments:
         path = state_directory / state_file_name(environment)
         if not path.is_file():
@@ -28,7 +29,7 @@ def read_states(
             ) from None
         if not isinstance(state, dict) or not isinstance(state.get("features", {}), dict):
             raise SourceError(f'{path}: a state file must be {{"features": {{...}}}}')
-        states[environment] = state
+        states[environment] = cast(State, state)  # the shape was checked just above
     return states
 
 

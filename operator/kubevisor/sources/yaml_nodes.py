@@ -115,7 +115,8 @@ def tagged_scalar(node: yaml.Node, resolve_plain: Callable[[str], JSON]) -> JSON
     raises `TagError` for an unknown tag or a value the tag does not fit."""
     tag = node.tag
     if tag == STR_TAG:
-        return node.value
+        text: str = node.value
+        return text
     if tag == NULL_TAG:
         return None
     value = resolve_plain(node.value)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from kubevisor.core.datafile_shapes import Traffic
+from kubevisor.core.definitions import JSON
 from kubevisor.core.evaluate import Evaluator, variation_of
 from kubevisor.core.jsjson import dumps
 
@@ -62,11 +63,11 @@ class Mismatch:
         )
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: JSON) -> str:
     return value if isinstance(value, str) else dumps(value)
 
 
-def _tally_for(rule: Mapping[str, Any]) -> RuleTally:
+def _tally_for(rule: Traffic) -> RuleTally:
     expected: dict[str, float] = {}
     for allocation in rule.get("allocation") or ():
         start, end = allocation["range"]
@@ -78,7 +79,7 @@ def _tally_for(rule: Mapping[str, Any]) -> RuleTally:
 def simulate(
     evaluator: Evaluator,
     feature_key: str,
-    context: Mapping[str, Any],
+    context: Mapping[str, JSON],
     n: int,
     *,
     populate: tuple[str, ...] = (),

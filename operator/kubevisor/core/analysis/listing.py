@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from kubevisor.core.definitions import Definitions, Kind
+from kubevisor.core.definitions import JSON, Definitions, JSONObject, Kind
 from kubevisor.core.testing.matrix import expand_feature_assertions, expand_segment_assertions
 
 
@@ -44,10 +43,10 @@ class ListFilters:
 
 def tested_keys(defs: Definitions, field: str) -> set[str]:
     """Keys named by the test specs' `feature` (or `segment`) field."""
-    return {spec[field] for spec in defs.tests.values() if isinstance(spec.get(field), str)}
+    return {key for spec in defs.tests.values() if isinstance(key := spec.get(field), str)}
 
 
-def _rules_in(feature: dict[str, Any], environment: str) -> list[Any] | None:
+def _rules_in(feature: JSONObject, environment: str) -> list[JSON] | None:
     rules = feature.get("rules")
     if isinstance(rules, dict):
         found = rules.get(environment)
@@ -55,27 +54,30 @@ def _rules_in(feature: dict[str, Any], environment: str) -> list[Any] | None:
     return None
 
 
-def _percentage(rule: Any) -> float:
+def _listed(value: JSON) -> list[JSON]:
+    return value if isinstance(value, list) else []
+
+
+def _percentage(rule: JSON) -> float:
     value = rule.get("percentage", 0) if isinstance(rule, dict) else 0
     return value if isinstance(value, int | float) else 0
 
 
-def _feature_matches(
-    key: str, feature: dict[str, Any], filters: ListFilters, tested: set[str]
-) -> bool:
+def _feature_matches(key: str, feature: JSONObject, filters: ListFilters, tested: set[str]) -> bool:
     rules = _rules_in(feature, filters.disabled_in) if filters.disabled_in else None
     if rules is not None and any(_percentage(rule) > 0 for rule in rules):
         return False
     rules = _rules_in(feature, filters.enabled_in) if filters.enabled_in else None
     if rules is not None and not any(_percentage(rule) > 0 for rule in rules):
         return False
-    tags = feature.get("tags") or []
+    tags = _listed(feature.get("tags"))
     if not all(tag in tags for tag in filters.tags):
         return False
-    variables = feature.get("variablesSchema") or {}
-    if not all(variable in variables for variable in filters.variables):
+    variables = feature.get("variablesSchema")
+    declared = variables if isinstance(variables, dict) else {}
+    if not all(variable in declared for variable in filters.variables):
         return False
-    values = [v.get("value") for v in feature.get("variations") or [] if isinstance(v, dict)]
+    values = [v.get("value") for v in _listed(feature.get("variations")) if isinstance(v, dict)]
     if not all(variation in values for variation in filters.variations):
         return False
     checks = (
@@ -86,7 +88,7 @@ def _feature_matches(
     return all(wanted is None or wanted == present for wanted, present in checks)
 
 
-def _common_matches(entity: dict[str, Any], filters: ListFilters) -> bool:
+def _common_matches(entity: JSONObject, filters: ListFilters) -> bool:
     """`archived` and `description`, for features, segments and attributes."""
     archived = entity.get("archived") is True
     if archived != (filters.archived is True):
@@ -98,13 +100,13 @@ def _common_matches(entity: dict[str, Any], filters: ListFilters) -> bool:
     return bool(re.search(filters.description, text, re.IGNORECASE))
 
 
-def list_entities(defs: Definitions, kind: Kind, filters: ListFilters) -> list[dict[str, Any]]:
+def list_entities(defs: Definitions, kind: Kind, filters: ListFilters) -> list[JSONObject]:
     """The entities of `kind` that pass `filters`, each with its `key`, in listing order.
 
     Raises `re.error` for a bad `key_pattern` or `description` expression."""
     tested = tested_keys(defs, "feature") if kind is Kind.FEATURE else set()
     described = kind in (Kind.FEATURE, Kind.SEGMENT, Kind.ATTRIBUTE)
-    result = []
+    result: list[JSONObject] = []
     for key, entity in defs.of_kind(kind).items():
         if filters.key_pattern is not None and not re.search(filters.key_pattern, key, re.I):
             continue
@@ -121,14 +123,14 @@ def list_entities(defs: Definitions, kind: Kind, filters: ListFilters) -> list[d
     return result
 
 
-def _test_spec(spec: dict[str, Any], filters: ListFilters) -> dict[str, Any] | None:
+def _test_spec(spec: JSONObject, filters: ListFilters) -> JSONObject | None:
     """A test spec as listed: filtered by entity type and assertion pattern, maybe expanded."""
     entity_type = "feature" if "feature" in spec else "segment" if "segment" in spec else None
     if filters.entity_type is not None and entity_type != filters.entity_type:
         return None
     if not filters.apply_matrix and filters.assertion_pattern is None:
         return spec
-    assertions = [a for a in spec.get("assertions") or [] if isinstance(a, dict)]
+    assertions = [a for a in _listed(spec.get("assertions")) if isinstance(a, dict)]
     expand = expand_feature_assertions if entity_type == "feature" else expand_segment_assertions
     expanded = expand(assertions)
     if filters.assertion_pattern is not None:
@@ -136,4 +138,4 @@ def _test_spec(spec: dict[str, Any], filters: ListFilters) -> dict[str, Any] | N
         expanded = [a for a in expanded if pattern.search(str(a.get("description", "")))]
         if not expanded:
             return None
-    return {**spec, "assertions": expanded}
+    return {**spec, "assertions": [*expanded]}

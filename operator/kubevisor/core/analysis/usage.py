@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubevisor.core.build.segments import collect_segment_keys
-from kubevisor.core.definitions import Definitions
+from kubevisor.core.definitions import JSON, Definitions, JSONObject
 
 
 @dataclass
@@ -25,20 +24,20 @@ class FeatureUsage:
     attributes: set[str] = field(default_factory=set)
 
 
-def condition_attributes(conditions: Any) -> Iterator[str]:
+def condition_attributes(conditions: JSON) -> Iterator[str]:
     """Every `attribute` path named in a condition expression (plain, list, and/or/not)."""
     if isinstance(conditions, list):
         for member in conditions:
             yield from condition_attributes(member)
     elif isinstance(conditions, dict):
-        if isinstance(conditions.get("attribute"), str):
-            yield conditions["attribute"]
+        if isinstance(attribute := conditions.get("attribute"), str):
+            yield attribute
         for combinator in ("and", "or", "not"):
             if combinator in conditions:
                 yield from condition_attributes(conditions[combinator])
 
 
-def _per_environment(value: Any) -> Iterator[Any]:
+def _per_environment(value: JSON) -> Iterator[list[JSON]]:
     """The lists of `rules`/`force`: one per environment (a map) or a single list."""
     if isinstance(value, dict):
         yield from (entries for entries in value.values() if isinstance(entries, list))
@@ -46,28 +45,29 @@ def _per_environment(value: Any) -> Iterator[Any]:
         yield value
 
 
-def _bucket_by_attributes(bucket_by: Any) -> Iterator[str]:
+def _bucket_by_attributes(bucket_by: JSON) -> Iterator[str]:
     if isinstance(bucket_by, str):
         yield bucket_by
     elif isinstance(bucket_by, list):
         yield from (key for key in bucket_by if isinstance(key, str))
-    elif isinstance(bucket_by, dict) and isinstance(bucket_by.get("or"), list):
-        yield from (key for key in bucket_by["or"] if isinstance(key, str))
+    elif isinstance(bucket_by, dict) and isinstance(either := bucket_by.get("or"), list):
+        yield from (key for key in either if isinstance(key, str))
 
 
-def _targeting_entries(feature: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _targeting_entries(feature: JSONObject) -> Iterator[JSONObject]:
     """Every object that may carry `segments` or `conditions`: rules, force, overrides."""
     for kind in ("rules", "force"):
         for entries in _per_environment(feature.get(kind)):
             yield from (entry for entry in entries if isinstance(entry, dict))
-    for variation in feature.get("variations") or []:
+    variations = feature.get("variations")
+    for variation in variations if isinstance(variations, list) else []:
         if not isinstance(variation, dict):
             continue
         overrides = variation.get("variableOverrides")
         if isinstance(overrides, dict):
-            for entries in overrides.values():
-                if isinstance(entries, list):
-                    yield from (entry for entry in entries if isinstance(entry, dict))
+            for listed in overrides.values():
+                if isinstance(listed, list):
+                    yield from (entry for entry in listed if isinstance(entry, dict))
 
 
 def attribute_key(path: str, attribute_keys: set[str]) -> str:
@@ -89,11 +89,14 @@ def feature_usage(defs: Definitions) -> dict[str, FeatureUsage]:
     result: dict[str, FeatureUsage] = {}
     for key, feature in defs.features.items():
         usage = FeatureUsage()
-        for required in feature.get("required") or []:
+        required_list = feature.get("required")
+        for required in required_list if isinstance(required_list, list) else []:
             if isinstance(required, str):
                 usage.features.add(required)
-            elif isinstance(required, dict) and isinstance(required.get("key"), str):
-                usage.features.add(required["key"])
+            elif isinstance(required, dict) and isinstance(
+                required_key := required.get("key"), str
+            ):
+                usage.features.add(required_key)
         usage.attributes.update(_bucket_by_attributes(feature.get("bucketBy")))
         for entry in _targeting_entries(feature):
             if "segments" in entry:

@@ -10,15 +10,15 @@ rounded, so bounds like 4114.5885 appear as they are.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from kubevisor.core.build.jsvalues import UNDEFINED, number, to_number, truthy
-from kubevisor.core.definitions import JSON
+from kubevisor.core.datafile_shapes import Allocation, FeatureState, Range
 from kubevisor.core.jsjson import dumps
 
 MAX_BUCKETED_NUMBER = 100000
 _PER_PERCENT = MAX_BUCKETED_NUMBER // 100  # exact, as upstream's `MAX_BUCKETED_NUMBER / 100`
-Range = list[Any]
 
 
 def split_ranges(available: list[Range], fill: float) -> tuple[list[Range], list[Range]]:
@@ -44,7 +44,7 @@ def split_ranges(available: list[Range], fill: float) -> tuple[list[Range], list
     return taken, left
 
 
-def _value_weight_text(variations: list[Any]) -> str:
+def _value_weight_text(variations: Sequence[object]) -> str:
     pairs = []
     for variation in variations:
         pair = {}
@@ -56,7 +56,7 @@ def _value_weight_text(variations: list[Any]) -> str:
     return dumps(pairs)
 
 
-def variations_changed(variations: Any, existing: dict[str, JSON] | None) -> bool:
+def variations_changed(variations: Any, existing: FeatureState | None) -> bool:
     """Whether the YAML variations differ from those the state remembers."""
     if existing is None or "variations" not in existing:
         return isinstance(variations, list) and len(variations) > 0
@@ -67,7 +67,7 @@ def variations_changed(variations: Any, existing: dict[str, JSON] | None) -> boo
     return known_text != _value_weight_text(variations)
 
 
-def ranges_changed(available: list[Range], existing: dict[str, JSON] | None) -> bool:
+def ranges_changed(available: list[Range], existing: FeatureState | None) -> bool:
     """v3 never writes `ranges` into state, so this only fires for hand-made state files."""
     if existing is None or not truthy(existing.get("ranges")):
         return False
@@ -77,7 +77,7 @@ def ranges_changed(available: list[Range], existing: dict[str, JSON] | None) -> 
 def traffic_for_rules(
     variations: Any,
     rules: list[Any],
-    existing: dict[str, JSON] | None,
+    existing: FeatureState | None,
     group_ranges: list[Range],
 ) -> list[dict[str, Any]]:
     """One traffic entry per rule, in rule order (upstream `getTraffic`).
@@ -85,7 +85,7 @@ def traffic_for_rules(
     Entries hold the raw rule fields (`segments`, `variables`, `variableOverrides` unresolved);
     absent fields are `UNDEFINED`. Key order is the datafile's.
     """
-    available = group_ranges if group_ranges else [[0, MAX_BUCKETED_NUMBER]]
+    available: list[Range] = group_ranges if group_ranges else [[0, MAX_BUCKETED_NUMBER]]
     changed = variations_changed(variations, existing)
     moved = ranges_changed(available, existing)
     existing_traffic = existing.get("traffic") if existing is not None else None
@@ -122,18 +122,18 @@ def traffic_for_rules(
             else 0
         )
         rebucket = previous is None or changed or diff < 0 or moved or truthy(variation_weights)
-        allocation: list[dict[str, Any]] = traffic["allocation"]
+        allocation: list[Allocation] = traffic["allocation"]
         free = [list(span) for span in available]
         if previous is not None and truthy(previous.get("allocation")) and not rebucket:
             used: int | float = 0
             for entry in previous["allocation"]:
-                kept = {}
+                kept: Allocation = {}
                 if "variation" in entry:
                     kept["variation"] = entry["variation"]
                 if "range" in entry:
                     kept["range"] = entry["range"]
                 allocation.append(kept)
-                span = entry.get("range")
+                span = entry["range"]
                 used += to_number(span[1]) - to_number(span[0])
             _, free = split_ranges(available, used)
         if isinstance(variations, list):

@@ -14,6 +14,8 @@ from typing import Any
 
 from kubevisor.core.build.jsvalues import clone, truthy
 from kubevisor.core.conditions import matches, segments_match
+from kubevisor.core.datafile_shapes import Datafile
+from kubevisor.core.definitions import JSONObject
 from kubevisor.core.jsjson import loads
 
 _COMBINATORS = ("and", "or", "not")
@@ -141,10 +143,10 @@ def _collapse_catch_alls(traffic: list[Any]) -> list[Any]:
     return kept
 
 
-def apply_context(datafile: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+def apply_context(datafile: Datafile, context: JSONObject) -> Datafile:
     """A copy of the datafile with the target context applied (hashes are left as they were)."""
     applier = _ContextApplier(datafile.get("segments") or {}, context)
-    result: dict[str, Any] = clone(datafile)
+    result = clone(datafile)
     segments = result.get("segments") or {}
     for key, segment in segments.items():
         if not isinstance(segment, dict) or "conditions" not in segment:
@@ -166,13 +168,13 @@ def apply_context(datafile: dict[str, Any], context: dict[str, Any]) -> dict[str
                     entry["conditions"] = applier.conditions(entry["conditions"])
         traffic = feature.get("traffic")
         if truthy(traffic) and isinstance(traffic, list):
-            for entry in traffic:
-                if not isinstance(entry, dict):
+            for rule in traffic:
+                if not isinstance(rule, dict):
                     continue
-                if truthy(entry.get("segments")):
-                    entry["segments"] = applier.segments(parse_if_stringified(entry["segments"]))
-                if truthy(entry.get("variableOverrides")):
-                    _apply_to_overrides(entry["variableOverrides"], applier, parse_if_stringified)
+                if truthy(rule.get("segments")):
+                    rule["segments"] = applier.segments(parse_if_stringified(rule["segments"]))
+                if truthy(rule.get("variableOverrides")):
+                    _apply_to_overrides(rule["variableOverrides"], applier, parse_if_stringified)
         variations = feature.get("variations")
         if truthy(variations) and isinstance(variations, list):
             for variation in variations:

@@ -9,7 +9,6 @@ feature and its compact JSON text, and assembles datafiles and hash inputs from 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from kubevisor.core.build.context import apply_context
 from kubevisor.core.build.errors import BuildError
@@ -18,7 +17,14 @@ from kubevisor.core.build.groups import feature_ranges
 from kubevisor.core.build.hashes import required_feature_keys, short_hash
 from kubevisor.core.build.jsvalues import stringify_unless_string, truthy
 from kubevisor.core.build.selection import exposed, target_selects
-from kubevisor.core.definitions import Definitions, Kind, Problem
+from kubevisor.core.datafile_shapes import (
+    Datafile,
+    DatafileFeature,
+    DatafileSegment,
+    FeatureState,
+    State,
+)
+from kubevisor.core.definitions import Definitions, JSONObject, Kind, Problem
 from kubevisor.core.jsjson import dumps, dumps_string, js_key_order
 
 SCHEMA_VERSION = "2"
@@ -26,13 +32,13 @@ SCHEMA_VERSION = "2"
 
 @dataclass
 class _BuiltFeature:
-    feature: dict[str, Any]
+    feature: DatafileFeature
     """The datafile object without `hash`."""
     text: str
     """Its compact JSON."""
     segments: set[str]
     """Segment keys it uses."""
-    state_entry: dict[str, Any]
+    state_entry: FeatureState
     """The state entry this build left; the cache is valid while the state still holds it."""
     required: list[str]
     """Keys of the features it requires (its hash depends on theirs)."""
@@ -44,7 +50,7 @@ class _BuiltFeature:
 class _Assembled:
     """A datafile before target context: features in JavaScript order, with their hashes."""
 
-    segments: dict[str, Any]
+    segments: dict[str, DatafileSegment]
     features: dict[str, _BuiltFeature]
     hashes: dict[str, str]
 
@@ -57,7 +63,7 @@ class DatafileBuilder:
         self.ranges = feature_ranges(definitions.groups)
         self._built: dict[str | None, dict[str, _BuiltFeature]] = {}
 
-    def target(self, target_key: str) -> dict[str, Any]:
+    def target(self, target_key: str) -> JSONObject:
         target = self.definitions.targets.get(target_key)
         if target is None:
             available = ", ".join(self.definitions.targets) or "none"
@@ -74,7 +80,7 @@ class DatafileBuilder:
             )
         return target
 
-    def _context(self, target_key: str | None, target: dict[str, Any] | None) -> Any:
+    def _context(self, target_key: str | None, target: JSONObject | None) -> JSONObject | None:
         if target is None or not truthy(target.get("context")):
             return None
         context = target["context"]
@@ -98,11 +104,11 @@ class DatafileBuilder:
         *,
         target_key: str | None,
         environment: str | None,
-        state: dict[str, Any],
+        state: State,
         revision: str,
         featurevisor_version: str | None = None,
         revision_from_hash: bool = False,
-    ) -> dict[str, Any]:
+    ) -> Datafile:
         """The datafile as a JSON-like dict (see `build_datafile`)."""
         target = None if target_key is None else self.target(target_key)
         context = self._context(target_key, target)
@@ -120,7 +126,7 @@ class DatafileBuilder:
         *,
         target_key: str | None,
         environment: str | None,
-        state: dict[str, Any],
+        state: State,
         revision: str,
         featurevisor_version: str | None = None,
         revision_from_hash: bool = False,
@@ -159,8 +165,8 @@ class DatafileBuilder:
         revision: str,
         featurevisor_version: str | None,
         revision_from_hash: bool,
-    ) -> dict[str, Any]:
-        content: dict[str, Any] = {"schemaVersion": SCHEMA_VERSION}
+    ) -> Datafile:
+        content: Datafile = {"schemaVersion": SCHEMA_VERSION}
         if featurevisor_version is not None:
             content["featurevisorVersion"] = featurevisor_version
         if revision_from_hash:
@@ -172,7 +178,7 @@ class DatafileBuilder:
         return content
 
     def _feature(
-        self, key: str, environment: str | None, state_features: dict[str, Any]
+        self, key: str, environment: str | None, state_features: dict[str, FeatureState]
     ) -> _BuiltFeature:
         cache = self._built.setdefault(environment, {})
         cached = cache.get(key)
@@ -197,7 +203,7 @@ class DatafileBuilder:
         return built
 
     def _assemble(
-        self, target: dict[str, Any] | None, environment: str | None, state: dict[str, Any]
+        self, target: JSONObject | None, environment: str | None, state: State
     ) -> _Assembled:
         definitions = self.definitions
         state_features = state.setdefault("features", {})
@@ -218,7 +224,7 @@ class DatafileBuilder:
         used_segments: set[str] = set()
         for built in features.values():
             used_segments |= built.segments
-        segments: dict[str, Any] = {}
+        segments: dict[str, DatafileSegment] = {}
         stringify = definitions.config.stringify
         for key, segment in definitions.segments.items():
             if segment.get("archived") is True or key not in used_segments:
@@ -311,11 +317,11 @@ def build_datafile(
     *,
     target_key: str | None,
     environment: str | None,
-    state: dict[str, Any],
+    state: State,
     revision: str,
     featurevisor_version: str | None = None,
     revision_from_hash: bool = False,
-) -> dict[str, Any]:
+) -> Datafile:
     """The finished datafile of one target (or of all features when `target_key` is None).
 
     `state` is the environment's mutable existing state (`{"features": {...}}`); it is updated

@@ -4,9 +4,9 @@ environment."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from kubevisor.core.build.allocation import Range, traffic_for_rules
+from kubevisor.core.build.allocation import traffic_for_rules
 from kubevisor.core.build.errors import BuildError
 from kubevisor.core.build.jsvalues import UNDEFINED, stringify_unless_string, truthy
 from kubevisor.core.build.mutation import (
@@ -17,7 +17,20 @@ from kubevisor.core.build.mutation import (
     resolve_one,
 )
 from kubevisor.core.build.segments import collect_segment_keys
+from kubevisor.core.datafile_shapes import (
+    Allocation,
+    DatafileFeature,
+    FeatureState,
+    Range,
+    StateTraffic,
+    StateVariation,
+    Traffic,
+    VariableSchema,
+    Variation,
+)
 from kubevisor.core.definitions import JSON, Kind, Problem
+
+_Shape = TypeVar("_Shape")
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,13 @@ def _problem(key: str, path: str, message: str, hint: str, origin: str) -> Build
 def _defined(mapping: dict[str, Any]) -> dict[str, Any]:
     """The mapping without `UNDEFINED` values (JSON output omits them)."""
     return {key: value for key, value in mapping.items() if value is not UNDEFINED}
+
+
+def _shaped(shape: type[_Shape], mapping: dict[str, Any]) -> _Shape:
+    """`_defined(mapping)` as the datafile or state shape whose keys the caller wrote."""
+    # The caller lists the shape's keys with their values or UNDEFINED; dropping the undefined
+    # ones leaves an object of that shape (all of its keys are optional).
+    return cast(_Shape, _defined(mapping))
 
 
 def environment_value(definition: dict[str, JSON], field: str, environment: str | None) -> Any:
@@ -121,7 +141,7 @@ def _resolved_variables(schema: Any, overrides: Any) -> Any:
 
 def _variation(
     variation: Any, schema: Any, inputs: FeatureInputs, used: set[str], where: tuple[str, str, str]
-) -> dict[str, Any]:
+) -> Variation:
     if not isinstance(variation, dict):
         key, path, origin = where
         raise _problem(key, path, "a variation must be a mapping", "write {value, weight}", origin)
@@ -136,7 +156,8 @@ def _variation(
             used,
             (where[0], where[1] + ".variableOverrides", where[2]),
         )
-    return _defined(
+    return _shaped(
+        Variation,
         {
             "value": variation.get("value", UNDEFINED),
             "weight": variation.get("weight", UNDEFINED),
@@ -144,13 +165,13 @@ def _variation(
             if resolved_variables is UNDEFINED
             else _defined(resolved_variables),
             "variableOverrides": overrides,
-        }
+        },
     )
 
 
 def _traffic_entry(
     raw: dict[str, Any], schema: Any, stringify: bool, where: tuple[str, str, str]
-) -> dict[str, Any]:
+) -> Traffic:
     resolved_variables = resolve_many(schema, raw.get("variables", UNDEFINED))
     overrides = raw["variableOverrides"]
     if truthy(overrides) and isinstance(overrides, dict):
@@ -174,11 +195,13 @@ def _traffic_entry(
         "variables": entry["variables"],
         "variation": entry.get("variation", UNDEFINED),
     }
-    return _defined(ordered)
+    return _shaped(Traffic, ordered)
 
 
-def _variables_schema(definition: dict[str, Any], schemas: dict[str, dict[str, JSON]]) -> Any:
-    result: dict[str, Any] = {}
+def _variables_schema(
+    definition: dict[str, Any], schemas: dict[str, dict[str, JSON]]
+) -> dict[str, VariableSchema]:
+    result: dict[str, VariableSchema] = {}
     for variable_key, variable in definition.items():
         if not isinstance(variable, dict):
             variable = {}
@@ -189,7 +212,8 @@ def _variables_schema(definition: dict[str, Any], schemas: dict[str, dict[str, J
         else:
             resolved = variable
         variable_type = resolved.get("type") if isinstance(resolved, dict) else None
-        result[variable_key] = _defined(
+        result[variable_key] = _shaped(
+            VariableSchema,
             {
                 "type": "string" if variable_type is None else variable_type,
                 "defaultValue": variable.get("defaultValue", UNDEFINED),
@@ -198,7 +222,7 @@ def _variables_schema(definition: dict[str, Any], schemas: dict[str, dict[str, J
                 if variable.get("useDefaultWhenDisabled") is True
                 else UNDEFINED,
                 "disabledValue": variable.get("disabledValue", UNDEFINED),
-            }
+            },
         )
     return result
 
@@ -221,39 +245,41 @@ def _force_entry(entry: Any, schema: Any, stringify: bool, used: set[str]) -> An
     return result
 
 
-def state_entry(feature: dict[str, Any]) -> dict[str, Any]:
+def state_entry(feature: DatafileFeature) -> FeatureState:
     """The existing-state entry of a built feature (without its `hash`, added once known)."""
-    entry: dict[str, Any] = {}
+    entry: FeatureState = {}
     if "variations" in feature:
         entry["variations"] = [
-            _defined(
+            _shaped(
+                StateVariation,
                 {
                     "value": variation.get("value", UNDEFINED),
                     "weight": variation["weight"] if truthy(variation.get("weight")) else 0,
-                }
+                },
             )
             for variation in feature["variations"]
         ]
-    traffic_entries = []
+    traffic_entries: list[StateTraffic] = []
     for traffic in feature["traffic"]:
-        allocation = traffic.get("allocation", UNDEFINED)
         traffic_entries.append(
-            _defined(
+            _shaped(
+                StateTraffic,
                 {
                     "key": traffic.get("key", UNDEFINED),
                     "percentage": traffic.get("percentage", UNDEFINED),
-                    "allocation": allocation
-                    if allocation is UNDEFINED
+                    "allocation": UNDEFINED
+                    if "allocation" not in traffic
                     else [
-                        _defined(
+                        _shaped(
+                            Allocation,
                             {
                                 "variation": item.get("variation", UNDEFINED),
                                 "range": item.get("range", UNDEFINED),
-                            }
+                            },
                         )
-                        for item in allocation
+                        for item in traffic["allocation"]
                     ],
-                }
+                },
             )
         )
     entry["traffic"] = traffic_entries
@@ -265,9 +291,9 @@ def build_feature(
     definition: dict[str, JSON],
     inputs: FeatureInputs,
     group_ranges: list[Range] | None,
-    state_features: dict[str, Any],
+    state_features: dict[str, FeatureState],
     used_segments: set[str],
-) -> dict[str, Any]:
+) -> DatafileFeature:
     """The datafile object of one selected feature; updates `state_features[key]` like upstream.
 
     Segment keys the feature uses are added to `used_segments`.
@@ -305,7 +331,7 @@ def build_feature(
 
     schema = definition.get("variablesSchema", UNDEFINED)
     variations = definition.get("variations", UNDEFINED)
-    feature: dict[str, Any] = {}
+    feature: DatafileFeature = {}
     if definition.get("deprecated") is True:
         feature["deprecated"] = True
     bucket_by = definition.get("bucketBy")

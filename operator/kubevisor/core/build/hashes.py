@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.datafile_shapes import DatafileFeature
 
 _BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 HASH_LENGTH = 10
@@ -30,7 +30,7 @@ def short_hash(text: str) -> str:
     return "".join(reversed(pairs)).lstrip("0")  # a top pair may start with a zero digit
 
 
-def required_feature_keys(feature: dict[str, JSON]) -> list[str]:
+def required_feature_keys(feature: DatafileFeature) -> list[str]:
     """Keys a feature requires, as the hash sees them (strings, or objects with a truthy key)."""
     keys: list[str] = []
     required = feature.get("required")
@@ -38,6 +38,6 @@ def required_feature_keys(feature: dict[str, JSON]) -> list[str]:
         for entry in required:
             if isinstance(entry, str):
                 keys.append(entry)
-            elif isinstance(entry, dict) and isinstance(entry.get("key"), str) and entry["key"]:
-                keys.append(entry["key"])
+            elif isinstance(entry, dict) and isinstance(key := entry.get("key"), str) and key:
+                keys.append(key)
     return keys

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Final
+from typing import Final, TypeVar, cast
 
-from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import dumps
 
 
@@ -38,7 +37,7 @@ _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-
 _LEADING_INT = re.compile(r"\s*([-+]?\d+)")
 
 
-def truthy(value: Any) -> bool:
+def truthy(value: object) -> bool:
     """JavaScript truthiness: `[]` and `{}` are truthy, 0, NaN, "" and null are not."""
     if value is None or value is UNDEFINED or value is False:
         return False
@@ -49,7 +48,7 @@ def truthy(value: Any) -> bool:
     return True
 
 
-def to_number(value: Any) -> int | float:
+def to_number(value: object) -> int | float:
     """JavaScript `Number(value)` as arithmetic operators apply it."""
     if value is UNDEFINED:
         return math.nan
@@ -74,18 +73,29 @@ def parse_int(text: str) -> int | float:
     return int(match.group(1)) if match else math.nan
 
 
-def clone(value: JSON) -> JSON:
+_Value = TypeVar("_Value")
+
+
+def clone(value: _Value) -> _Value:
     """`JSON.parse(JSON.stringify(value))`: a deep copy in which NaN and infinities become null."""
+    # The copy has the shape of the original (a datafile stays a datafile): say so once here.
+    return cast(_Value, _clone(value))
+
+
+def _clone(value: object) -> object:
     if isinstance(value, dict):
-        return {key: clone(item) for key, item in value.items() if item is not UNDEFINED}
+        return {key: _clone(item) for key, item in value.items() if item is not UNDEFINED}
     if isinstance(value, list):
-        return [None if item is UNDEFINED else clone(item) for item in value]
+        return [None if item is UNDEFINED else _clone(item) for item in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
 
-def stringify_unless_string(value: Any, stringify: bool) -> Any:
+_Expression = TypeVar("_Expression")
+
+
+def stringify_unless_string(value: _Expression, stringify: bool) -> _Expression | str:
     """Segments/conditions as upstream emits them: JSON text unless already a string."""
     if not stringify or isinstance(value, str) or value is UNDEFINED:
         return value

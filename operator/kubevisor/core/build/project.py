@@ -6,11 +6,11 @@ from __future__ import annotations
 import marshal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubevisor.core.build.datafile import DatafileBuilder
 from kubevisor.core.build.errors import BuildError
 from kubevisor.core.build.revision import next_revision
+from kubevisor.core.datafile_shapes import State
 from kubevisor.core.definitions import Definitions, Kind, Problem, ProjectConfig
 from kubevisor.core.jsjson import dumps
 
@@ -26,13 +26,13 @@ class BuildOutput:
     """The datafiles tree (`<env>/featurevisor-<target>.json`, `REVISION`)."""
     state_files: dict[str, bytes] = field(default_factory=dict)
     """The state folder (`existing-state[-<env>].json`, `REVISION`)."""
-    states: dict[str | None, dict[str, Any]] = field(default_factory=dict)
+    states: dict[str | None, State] = field(default_factory=dict)
     """Updated existing state per environment (None in no-environments mode)."""
     revision: str = ""
     problems: list[Problem] = field(default_factory=list)
     """Why nothing was built; when not empty, the other fields are empty."""
 
-    def add_state(self, environment: str | None, state: dict[str, Any], *, pretty: bool) -> None:
+    def add_state(self, environment: str | None, state: State, *, pretty: bool) -> None:
         """The updated existing state of one environment, kept and written as its state file."""
         self.states[environment] = state
         self.state_files[state_file_name(environment)] = dumps(state, pretty=pretty).encode()
@@ -55,9 +55,9 @@ def state_file_name(environment: str | None) -> str:
     return "existing-state.json" if environment is None else f"existing-state-{environment}.json"
 
 
-def copy_state(state: Mapping[str, Any] | None) -> dict[str, Any]:
+def copy_state(state: State | None) -> State:
     # States are plain JSON data; marshal round-trips them faster than copy.deepcopy.
-    copied: dict[str, Any] = marshal.loads(marshal.dumps(dict(state or {"features": {}})))
+    copied: State = marshal.loads(marshal.dumps(dict(state or {"features": {}})))
     copied.setdefault("features", {})
     return copied
 
@@ -65,7 +65,7 @@ def copy_state(state: Mapping[str, Any] | None) -> dict[str, Any]:
 def build_project(
     defs: Definitions,
     *,
-    states: Mapping[str | None, Mapping[str, Any]],
+    states: Mapping[str | None, State],
     current_revision: str,
     revision: str | None = None,
     featurevisor_version: str | None = DEFAULT_FEATUREVISOR_VERSION,

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-
-def collect_segment_keys(expression: Any, into: set[str]) -> None:
+def collect_segment_keys(expression: object, into: set[str]) -> None:
     """Add every segment key named in a segment expression (`"*"` included, it never matches
     a file)."""
     if isinstance(expression, str):

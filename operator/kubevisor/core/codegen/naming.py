@@ -6,9 +6,8 @@ import keyword
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from kubevisor.core.definitions import Definitions
+from kubevisor.core.definitions import JSON, Definitions, JSONObject
 
 
 def words(key: str) -> list[str]:
@@ -43,11 +42,10 @@ def unique_names(keys: list[str], name: Callable[[str], str]) -> dict[str, str]:
     return names
 
 
-def resolved_schema(schema: Any, defs: Definitions) -> dict[str, Any]:
+def resolved_schema(schema: JSON, defs: Definitions) -> JSONObject:
     """A variable schema with `schema: <key>` references followed (bounded, cycles stop)."""
     seen: set[str] = set()
-    while isinstance(schema, dict) and isinstance(schema.get("schema"), str):
-        key = schema["schema"]
+    while isinstance(schema, dict) and isinstance(key := schema.get("schema"), str):
         if key in seen or key not in defs.schemas:
             break
         seen.add(key)
@@ -70,7 +68,7 @@ class TypeSpelling:
     """`json`, or a schema without a type."""
 
 
-def spelled_type(schema: Any, defs: Definitions, spelling: TypeSpelling) -> str:
+def spelled_type(schema: JSON, defs: Definitions, spelling: TypeSpelling) -> str:
     """The type of a variable or attribute schema (`schema:` references followed)."""
     resolved = resolved_schema(schema, defs)
     kind = resolved.get("type")
@@ -86,15 +84,16 @@ def spelled_type(schema: Any, defs: Definitions, spelling: TypeSpelling) -> str:
     return spelling.unknown
 
 
-def variations(feature: dict[str, Any]) -> list[Any]:
+def variations(feature: JSONObject) -> list[JSON]:
     """The distinct variation values, in order."""
-    values: list[Any] = []
-    for variation in feature.get("variations") or []:
+    values: list[JSON] = []
+    listed = feature.get("variations")
+    for variation in listed if isinstance(listed, list) else []:
         if isinstance(variation, dict) and variation.get("value") not in values:
             values.append(variation.get("value"))
     return values
 
 
-def variables(feature: dict[str, Any]) -> dict[str, Any]:
+def variables(feature: JSONObject) -> JSONObject:
     schema = feature.get("variablesSchema")
     return schema if isinstance(schema, dict) else {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
 
 from kubevisor.core.codegen.naming import (
     TypeSpelling,
@@ -20,7 +19,7 @@ from kubevisor.core.codegen.naming import (
     variables,
     variations,
 )
-from kubevisor.core.definitions import Definitions
+from kubevisor.core.definitions import JSON, Definitions, JSONObject
 
 PYTHON_TYPES = TypeSpelling(
     scalars={
@@ -56,7 +55,7 @@ class Evaluating(Protocol):
 '''
 
 
-def python_type(schema: Any, defs: Definitions) -> str:
+def python_type(schema: JSON, defs: Definitions) -> str:
     """The Python annotation of a variable or attribute schema."""
     return spelled_type(schema, defs, PYTHON_TYPES)
 
@@ -72,19 +71,19 @@ def _context(defs: Definitions) -> list[str]:
     ]
 
 
-def _literal(values: list[Any]) -> str:
+def _literal(values: list[JSON]) -> str:
     literals = [repr(value) for value in values]  # variation values are strings in v3
     return f"Literal[{', '.join(literals)}]" if literals else "Any"
 
 
-def _docstring_text(key: str, feature: dict[str, Any]) -> str:
+def _docstring_text(key: str, feature: JSONObject) -> str:
     """`key`: first line of the description, safe inside a triple-quoted docstring."""
     description = str(feature.get("description") or "").strip().splitlines()
     text = f"`{key}`: {description[0]}" if description else f"`{key}`"
     return text.replace("\\", "\\\\").replace('"', "'")
 
 
-def _feature_class(key: str, name: str, feature: dict[str, Any], defs: Definitions) -> list[str]:
+def _feature_class(key: str, name: str, feature: JSONObject, defs: Definitions) -> list[str]:
     lines = [
         "",
         "",

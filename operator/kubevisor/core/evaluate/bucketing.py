@@ -34,7 +34,7 @@ def bucket_value(bucket_key: str) -> int:
     )
 
 
-def js_string(value: Any) -> str:
+def js_string(value: object) -> str:
     """How `Array.prototype.join` spells one part of a bucket key (Python SDK 3.1.0 flavour:
     ints print exactly, floats as JavaScript numbers)."""
     if isinstance(value, str):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import NoReturn
 
+from kubevisor.core import datafile_shapes as shapes
 from kubevisor.core.conditions import (
     Context,
     Predicate,
@@ -19,13 +20,14 @@ from kubevisor.core.conditions import (
     parse_stringified_conditions,
     parse_stringified_segments,
 )
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.evaluate.bucketing import BucketKeyBuilder, bucket_key_builder
 
 
-def _raising(error: Exception) -> Callable[[Context], Any]:
+def _raising(error: Exception) -> Callable[[Context], NoReturn]:
     """A function that fails the evaluation like the SDK does when it meets the bad value."""
 
-    def fail(context: Context) -> Any:
+    def fail(context: Context) -> NoReturn:
         raise error
 
     return fail
@@ -35,39 +37,39 @@ def _raising(error: Exception) -> Callable[[Context], Any]:
 class Override:
     """One entry of `variableOverrides.<variable>` (rule or variation level)."""
 
-    required: Any
+    required: JSON
     conditions: Predicate | None
     segments: Predicate | None
-    raw: dict[str, Any]
+    raw: JSONObject
 
 
 @dataclass(frozen=True, slots=True)
 class Force:
     conditions: Predicate | None
     segments: Predicate | None
-    raw: dict[str, Any]
+    raw: JSONObject
 
 
 @dataclass(frozen=True, slots=True)
 class Traffic:
     segments: Predicate
-    raw: dict[str, Any]
-    allocations: tuple[tuple[Any, Any, dict[str, Any]], ...]
+    raw: shapes.Traffic
+    allocations: tuple[tuple[int | float, int | float, shapes.Allocation], ...]
     overrides: dict[str, list[Override]]
 
 
 @dataclass(frozen=True, slots=True)
 class Feature:
     key: str
-    raw: dict[str, Any]
+    raw: shapes.DatafileFeature
     bucket_key: BucketKeyBuilder
     forces: tuple[Force, ...]
     traffic: tuple[Traffic, ...] | Exception
-    ranges: tuple[tuple[Any, Any], ...]
+    ranges: tuple[tuple[int | float, int | float], ...]
     variation_overrides: dict[int, dict[str, list[Override]]]
     """id(variation dict) -> variable key -> overrides, for variations that have any."""
 
-    requirements: Any
+    requirements: JSON
     """`requiredFeatures` or `required`, when non-empty (else None)."""
 
     def rules(self) -> tuple[Traffic, ...]:
@@ -80,14 +82,14 @@ class Feature:
 class CompiledDatafile:
     """Read-only view of one datafile with compiled predicates (share it between Evaluators)."""
 
-    def __init__(self, datafile: Mapping[str, Any]) -> None:
+    def __init__(self, datafile: shapes.Datafile) -> None:
         self.datafile = datafile
-        self.features: Mapping[str, Any] = datafile.get("features") or {}
-        self.segments: Mapping[str, Any] = datafile.get("segments") or {}
+        self.features: Mapping[str, shapes.DatafileFeature] = datafile.get("features") or {}
+        self.segments: Mapping[str, shapes.DatafileSegment] = datafile.get("segments") or {}
         self._features: dict[str, Feature] = {}
         self._segments: dict[str, Predicate | None] = {}
 
-    def raw_feature(self, key: str) -> dict[str, Any] | None:
+    def raw_feature(self, key: str) -> shapes.DatafileFeature | None:
         feature = self.features.get(key)
         return feature if feature else None
 
@@ -114,7 +116,7 @@ class CompiledDatafile:
         self._segments[key] = predicate
         return predicate
 
-    def segments_predicate(self, expression: Any) -> Predicate:
+    def segments_predicate(self, expression: JSON) -> Predicate:
         """Compile a datafile `segments` value (maybe a JSON string); bad JSON fails at use."""
         try:
             parsed = parse_stringified_segments(expression)
@@ -122,7 +124,7 @@ class CompiledDatafile:
             return _raising(error)
         return compile_segments(parsed, self.segment)
 
-    def _compile_feature(self, key: str, raw: dict[str, Any]) -> Feature:
+    def _compile_feature(self, key: str, raw: shapes.DatafileFeature) -> Feature:
         variation_overrides: dict[int, dict[str, list[Override]]] = {}
         for variation in raw.get("variations") or ():
             overrides = variation.get("variableOverrides")
@@ -166,7 +168,7 @@ class CompiledDatafile:
             requirements=raw.get("requiredFeatures") or raw.get("required") or None,
         )
 
-    def _compile_traffic(self, rule: dict[str, Any]) -> Traffic:
+    def _compile_traffic(self, rule: shapes.Traffic) -> Traffic:
         return Traffic(
             segments=self.segments_predicate(rule["segments"]),
             raw=rule,
@@ -177,14 +179,16 @@ class CompiledDatafile:
             overrides=self._compile_overrides(rule.get("variableOverrides") or {}),
         )
 
-    def _compile_overrides(self, overrides: Mapping[str, Any]) -> dict[str, list[Override]]:
+    def _compile_overrides(
+        self, overrides: Mapping[str, list[JSONObject]]
+    ) -> dict[str, list[Override]]:
         return {
             variable_key: [self._compile_override(override) for override in entries]
             for variable_key, entries in overrides.items()
             if entries
         }
 
-    def _compile_override(self, override: dict[str, Any]) -> Override:
+    def _compile_override(self, override: JSONObject) -> Override:
         conditions: Predicate | None = None
         if override.get("conditions"):
             raw_conditions = override["conditions"]

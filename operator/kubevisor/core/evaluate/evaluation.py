@@ -3,7 +3,10 @@ the SDK."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Literal, TypedDict
+
+from kubevisor.core import datafile_shapes as shapes
+from kubevisor.core.definitions import JSON, JSONObject
 
 EvaluationType = Literal["flag", "variation", "variable"]
 
@@ -16,25 +19,25 @@ class Evaluation(TypedDict, total=False):
     featureKey: str
     reason: str
     bucketKey: str
-    bucketValue: Any
+    bucketValue: JSON
     """An int from the hash, or whatever a bucket-value hook returned (the test runner's `at`)."""
-    ruleKey: Any
+    ruleKey: JSON
     error: str
-    enabled: Any
-    traffic: dict[str, Any] | None
+    enabled: JSON
+    traffic: shapes.Traffic | None
     forceIndex: int
-    force: dict[str, Any]
-    required: Any
-    requiredFeatures: Any
-    sticky: Any
-    variation: dict[str, Any]
-    variationValue: Any
+    force: JSONObject
+    required: JSON
+    requiredFeatures: JSON
+    sticky: JSON
+    variation: shapes.Variation
+    variationValue: JSON
     variableKey: str | None
-    variableValue: Any
-    variableSchema: Any
+    variableValue: JSON
+    variableSchema: shapes.VariableSchema | None
     variableOverrideIndex: int
-    variableOverrideKey: Any
-    variableOverridePath: Any
+    variableOverrideKey: JSON
+    variableOverridePath: JSON
 
 
 class Reason:

@@ -12,7 +12,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from kubevisor.core import datafile_shapes as shapes
 from kubevisor.core.conditions import MISSING, Context
+from kubevisor.core.definitions import JSONObject
 from kubevisor.core.evaluate.bucketing import bucket_value
 from kubevisor.core.evaluate.compiled import CompiledDatafile, Feature, Override, Traffic
 from kubevisor.core.evaluate.evaluation import Evaluation, EvaluationType, Reason
@@ -38,7 +40,7 @@ class Evaluator:
 
     def __init__(
         self,
-        datafile: Mapping[str, Any] | CompiledDatafile,
+        datafile: shapes.Datafile | CompiledDatafile,
         *,
         context: Mapping[str, Any] | None = None,
         sticky: Sticky | None = None,
@@ -234,7 +236,7 @@ class Evaluator:
         return None
 
     @staticmethod
-    def _matched_allocation(traffic: Traffic, value: Any) -> dict[str, Any] | None:
+    def _matched_allocation(traffic: Traffic, value: Any) -> shapes.Allocation | None:
         for start, end, allocation in traffic.allocations:
             if start <= value <= end:
                 return allocation
@@ -589,8 +591,8 @@ class Evaluator:
         bucket_key: str,
         value: Any,
         traffic: Traffic | None,
-        allocation: dict[str, Any] | None,
-        force: dict[str, Any] | None,
+        allocation: shapes.Allocation | None,
+        force: JSONObject | None,
     ) -> Evaluation | None:
         """Steps 7-8 of §7.6: rule overrides and variables, then the variation's."""
         feature_key = feature.key
@@ -693,7 +695,7 @@ def _error(
     }
 
 
-def _find_variation(variations: list[dict[str, Any]], value: Any) -> dict[str, Any] | None:
+def _find_variation(variations: list[shapes.Variation], value: Any) -> shapes.Variation | None:
     for variation in variations:
         if variation["value"] == value:
             return variation
@@ -706,7 +708,7 @@ def _decided(
     reason: str,
     bucket_key: str,
     value: Any,
-    rule: dict[str, Any],
+    rule: shapes.Traffic,
     **fields: Any,
 ) -> Evaluation:
     evaluation: Evaluation = {
@@ -729,8 +731,8 @@ def _overridden(
     schema: Any,
     bucket_key: str,
     value: Any,
-    rule: dict[str, Any] | None,
-    override: dict[str, Any],
+    rule: shapes.Traffic | None,
+    override: JSONObject,
     index: int,
 ) -> Evaluation:
     return {

@@ -3,10 +3,7 @@ against."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.regex import clearly_mismatches
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
@@ -57,7 +54,7 @@ def lint_attribute(report: Report, attribute: JSON) -> None:
 
 
 def _lint_property_schema(
-    report: Report, path: FieldPath, node: Mapping[str, Any], *, top_level: bool
+    report: Report, path: FieldPath, node: JSONObject, *, top_level: bool
 ) -> None:
     shapes = [name for name in ("type", "oneOf", "schema") if name in node]
     if top_level and len(shapes) != 1:
@@ -94,7 +91,7 @@ def _lint_one_of(report: Report, path: FieldPath, branches: JSON) -> None:
             _lint_property_schema(report, (*path, index), sub, top_level=False)
 
 
-def _lint_values(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_values(report: Report, path: FieldPath, node: JSONObject, kind: JSON) -> None:
     if "enum" in node:
         enum = node["enum"]
         if not isinstance(enum, list) or not enum:
@@ -110,7 +107,7 @@ def _lint_values(report: Report, path: FieldPath, node: Mapping[str, Any], kind:
             report.error((*path, "const"), problem, f"use a {kind} value")
 
 
-def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
+def _lint_ranges(report: Report, path: FieldPath, node: JSONObject) -> None:
     for name in ("minimum", "maximum"):
         if name in node and not is_number(node[name]):
             report.error((*path, name), f"`{name}` must be a number", "write a number")
@@ -121,7 +118,7 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
                 (*path, low_name), f"`{low_name}` is greater than `{high_name}`", "swap them"
             )
     for name in ("minLength", "maxLength"):
-        if name in node and (not is_integer(node[name]) or node[name] < 0):
+        if name in node and (not is_integer(length := node[name]) or length < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 3")
     if "pattern" in node:
         expect_pattern(report, (*path, "pattern"), node["pattern"])
@@ -130,8 +127,8 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
     if not checks:
         return
     candidates = [node["const"]] if "const" in node else []
-    if isinstance(node.get("enum"), list):
-        candidates += node["enum"]
+    if isinstance(enum := node.get("enum"), list):
+        candidates += enum
     for value in candidates:
         problem = attribute_value_problem(value, checks)
         if problem:
@@ -142,7 +139,7 @@ def _lint_ranges(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
             )
 
 
-def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: JSON) -> None:
+def _lint_array(report: Report, path: FieldPath, node: JSONObject, kind: JSON) -> None:
     structural = ("minItems", "maxItems", "uniqueItems", "oneOf", "enum", "const")
     details = [name for name in structural if name in node]
     if kind == "array" and details and "items" not in node:
@@ -152,7 +149,7 @@ def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: 
             "add `items: {type: string}`",
         )
     for name in ("minItems", "maxItems"):
-        if name in node and (not is_integer(node[name]) or node[name] < 0):
+        if name in node and (not is_integer(count := node[name]) or count < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 1")
     fewest, most = node.get("minItems"), node.get("maxItems")
     if is_integer(fewest) and is_integer(most) and fewest > most:
@@ -171,7 +168,7 @@ def _lint_array(report: Report, path: FieldPath, node: Mapping[str, Any], kind: 
             _lint_property_schema(report, (*path, "items"), items, top_level=False)
 
 
-def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
+def _lint_object(report: Report, path: FieldPath, node: JSONObject) -> None:
     properties = node.get("properties")
     if "properties" in node:
         if not isinstance(properties, dict):
@@ -227,7 +224,7 @@ def _lint_object(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
                 )
 
 
-def attribute_value_problem(value: JSON, schema: Mapping[str, Any]) -> str | None:
+def attribute_value_problem(value: JSON, schema: JSONObject) -> str | None:
     """Why `value` does not fit an attribute schema, or None when it fits."""
     if "oneOf" in schema and isinstance(schema["oneOf"], list):
         branches = [b for b in schema["oneOf"] if isinstance(b, dict)]
@@ -261,7 +258,7 @@ def _type_problem(value: JSON, kind: JSON) -> str | None:
     return None
 
 
-def _limit_problem(value: JSON, schema: Mapping[str, Any]) -> str | None:
+def _limit_problem(value: JSON, schema: JSONObject) -> str | None:
     low, high = schema.get("minimum"), schema.get("maximum")
     if is_number(value):
         if is_number(low) and value < low:

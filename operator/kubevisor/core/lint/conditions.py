@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable
 
 from kubevisor.core.conditions import compile_regex
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.linear_regex import UNSUPPORTED, UNSUPPORTED_HINT, searcher
 from kubevisor.core.lint.attributes import attribute_value_problem
 from kubevisor.core.lint.context import Project
@@ -87,7 +86,9 @@ def _lint_condition(project: Project, report: Report, path: FieldPath, value: JS
     )
 
 
-def _lint_boolean(report: Report, path: FieldPath, value: Mapping[str, Any], each: Any) -> None:
+def _lint_boolean(
+    report: Report, path: FieldPath, value: JSONObject, each: Callable[[FieldPath, JSON], None]
+) -> None:
     present = [key for key in BOOLEAN_KEYS if key in value]
     strict_object(report, path, value, allowed=BOOLEAN_KEYS)
     if len(present) > 1:
@@ -105,11 +106,11 @@ def _lint_boolean(report: Report, path: FieldPath, value: Mapping[str, Any], eac
             each((*path, key, index), item)
 
 
-def _lint_plain(project: Project, report: Report, path: FieldPath, cond: Mapping[str, Any]) -> None:
+def _lint_plain(project: Project, report: Report, path: FieldPath, cond: JSONObject) -> None:
     # Upstream's plain-condition schema is not strict: extra keys are ignored, not errors.
     strict_object(report, path, cond, allowed=cond.keys(), required=("attribute", "operator"))
     attribute, operator = cond.get("attribute"), cond.get("operator")
-    schema: Mapping[str, Any] | None = None
+    schema: JSONObject | None = None
     if not isinstance(attribute, str) or not attribute:
         report.error((*path, "attribute"), "expected an attribute name", "name a known attribute")
     else:
@@ -139,7 +140,7 @@ def _lint_plain(project: Project, report: Report, path: FieldPath, cond: Mapping
         _lint_against_attribute(report, path, cond, operator, schema)
 
 
-def _lint_value(report: Report, path: FieldPath, cond: Mapping[str, Any], operator: str) -> None:
+def _lint_value(report: Report, path: FieldPath, cond: JSONObject, operator: str) -> None:
     has_value, value = "value" in cond, cond.get("value")
     where = (*path, "value")
     if operator in PRESENCE:
@@ -191,7 +192,7 @@ def _lint_flags(report: Report, path: FieldPath, flags: JSON, operator: str) -> 
 
 
 def _lint_against_attribute(
-    report: Report, path: FieldPath, cond: Mapping[str, Any], operator: str, schema: Any
+    report: Report, path: FieldPath, cond: JSONObject, operator: str, schema: JSONObject
 ) -> None:
     kinds = _attribute_types(schema)
     where = (*path, "operator")
@@ -219,7 +220,7 @@ def _lint_against_attribute(
         _values_fit(report, (*path, "value"), [value], schema)
 
 
-def _values_fit(report: Report, path: FieldPath, values: list[JSON], schema: Any) -> None:
+def _values_fit(report: Report, path: FieldPath, values: list[JSON], schema: JSONObject) -> None:
     for value in values:
         problem = attribute_value_problem(value, schema)
         if problem:
@@ -229,10 +230,10 @@ def _values_fit(report: Report, path: FieldPath, values: list[JSON], schema: Any
             report.error(path, problem, hint)
 
 
-def _attribute_types(schema: Mapping[str, Any]) -> list[str]:
+def _attribute_types(schema: JSONObject) -> list[str]:
     """The possible types of an attribute value; [] when unknown (then anything goes)."""
-    if isinstance(schema.get("type"), str):
-        return [schema["type"]]
+    if isinstance(kind := schema.get("type"), str):
+        return [kind]
     branches = schema.get("oneOf")
     if isinstance(branches, list):
         found = [b.get("type") for b in branches if isinstance(b, dict)]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from kubevisor.core.definitions import Definitions
+from kubevisor.core.definitions import Definitions, JSONObject
 
 
 @dataclass(frozen=True)
@@ -14,7 +12,7 @@ class AttributeUse:
     """An attribute path from a condition or bucketBy, resolved against the attributes."""
 
     known: bool
-    schema: Mapping[str, Any] | None = None
+    schema: JSONObject | None = None
     """The schema of the value at that path; None when known but without a declared shape."""
 
 
@@ -39,7 +37,7 @@ class Project:
             return self._descend(root, parts[cut:])
         return AttributeUse(known=False)
 
-    def _descend(self, schema: Mapping[str, Any], rest: list[str]) -> AttributeUse:
+    def _descend(self, schema: JSONObject, rest: list[str]) -> AttributeUse:
         # Attribute properties may reuse a schema (`schema: key`): follow it first.
         for _ in range(len(self.defs.schemas) + 1):
             reference = schema.get("schema")
@@ -66,7 +64,7 @@ class Project:
             return AttributeUse(known=True)
         return AttributeUse(known=False)
 
-    def schema(self, key: str) -> Mapping[str, Any] | None:
+    def schema(self, key: str) -> JSONObject | None:
         found = self.defs.schemas.get(key)
         return found if isinstance(found, dict) else None
 

@@ -105,6 +105,7 @@ def _lint_bucket_by(project: Project, report: Report, bucket_by: JSON) -> None:
     for where, name in names:
         if not expect_string(report, where, name, non_empty=True):
             continue
+        assert isinstance(name, str)  # expect_string said so
         if name != "*" and not project.attribute_use(name).known:
             report.error(
                 where,

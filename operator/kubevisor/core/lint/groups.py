@@ -40,10 +40,10 @@ def lint_group(project: Project, report: Report, group: JSON) -> None:
         entry = strict_object(report, where, slot, allowed=SLOT_FIELDS, required=("percentage",))
         if entry is None:
             continue
-        if "percentage" in entry and expect_percentage(
-            report, (*where, "percentage"), entry["percentage"]
-        ):
-            total += entry["percentage"]
+        percentage = entry.get("percentage")
+        if "percentage" in entry and expect_percentage(report, (*where, "percentage"), percentage):
+            assert is_number(percentage)  # expect_percentage said so
+            total += percentage
         if "feature" in entry:
             _lint_slot_feature(project, report, where, entry["feature"], entry.get("percentage"))
     if round(total, 9) != 100:
@@ -59,6 +59,7 @@ def _lint_slot_feature(
 ) -> None:
     if not expect_string(report, (*where, "feature"), key) or not key:
         return  # an empty string reserves space like an omitted feature
+    assert isinstance(key, str)  # expect_string said so
     feature = project.defs.features.get(key)
     if feature is None:
         report.error((*where, "feature"), f'unknown feature "{key}"', "define it or fix the key")
@@ -87,6 +88,6 @@ def _rule_percentages(project: Project, feature: JSON) -> list[tuple[str, str, f
     found: list[tuple[str, str, float]] = []
     for environment, rule_list in lists:
         for rule in rule_list if isinstance(rule_list, list) else []:
-            if isinstance(rule, dict) and is_number(rule.get("percentage")):
-                found.append((str(environment), str(rule.get("key")), rule["percentage"]))
+            if isinstance(rule, dict) and is_number(percentage := rule.get("percentage")):
+                found.append((str(environment), str(rule.get("key")), percentage))
     return found

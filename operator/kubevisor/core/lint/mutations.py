@@ -4,19 +4,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.values import SubPath, resolve, value_problems
 
 OPERATIONS = ("append", "prepend", "after", "before", "remove")
 _STEP = re.compile(r"\.([^.\[\]:]+)|\[(\d+)\]|\[([^=\[\]]+)=([^\[\]]*)\]")
 _ROOT = re.compile(r"[^.\[\]:]*")
-ANY_VALUE: Mapping[str, Any] = {}
-STRING_ITEM: Mapping[str, Any] = {"type": "string"}
+ANY_VALUE: JSONObject = {}
+STRING_ITEM: JSONObject = {"type": "string"}
 
 
 @dataclass(frozen=True)
@@ -59,11 +57,11 @@ def parse_mutation(key: str) -> Mutation | None:
 
 
 def mutation_problems(
-    project: Project, mutation: Mutation, value: JSON, schema: Mapping[str, Any]
+    project: Project, mutation: Mutation, value: JSON, schema: JSONObject
 ) -> list[str]:
     """What is wrong with applying `value` at the mutation's path of a variable's `schema`."""
-    node: Mapping[str, Any] | None = resolve(project, schema)
-    parent: Mapping[str, Any] | None = None
+    node: JSONObject | None = resolve(project, schema)
+    parent: JSONObject | None = None
     for step in mutation.steps:
         if node is None:
             return []  # unknown schema reference, reported with the schema
@@ -78,7 +76,7 @@ def mutation_problems(
     return _operation_problems(project, mutation, value, node, parent)
 
 
-def _child(project: Project, node: Mapping[str, Any], step: Step) -> Mapping[str, Any] | None:
+def _child(project: Project, node: JSONObject, step: Step) -> JSONObject | None:
     if step.name is None:
         if node.get("type") != "array":
             return None
@@ -88,8 +86,8 @@ def _child(project: Project, node: Mapping[str, Any], step: Step) -> Mapping[str
         return None
     properties = node.get("properties")
     extra = node.get("additionalProperties")
-    if isinstance(properties, dict) and isinstance(properties.get(step.name), dict):
-        return resolve(project, properties[step.name])
+    if isinstance(properties, dict) and isinstance(child := properties.get(step.name), dict):
+        return resolve(project, child)
     if isinstance(extra, dict):
         return resolve(project, extra)
     if not isinstance(properties, dict) and extra is None:
@@ -101,8 +99,8 @@ def _operation_problems(
     project: Project,
     mutation: Mutation,
     value: JSON,
-    node: Mapping[str, Any],
-    parent: Mapping[str, Any] | None,
+    node: JSONObject,
+    parent: JSONObject | None,
 ) -> list[str]:
     operation = mutation.operation
     last = mutation.steps[-1] if mutation.steps else None
@@ -129,7 +127,7 @@ def _operation_problems(
     return _fit(project, value, node)
 
 
-def _fit(project: Project, value: JSON, schema: Mapping[str, Any]) -> list[str]:
+def _fit(project: Project, value: JSON, schema: JSONObject) -> list[str]:
     return [_render(sub, message) for sub, message in value_problems(project, value, schema)]
 
 

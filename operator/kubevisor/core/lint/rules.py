@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.conditions import lint_segment_expression
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.environments import per_environment
@@ -45,21 +42,19 @@ FORCE_FIELDS = ("segments", "conditions", "enabled", "variation", "variables")
 class FeatureShape:
     """What rules and force entries of one feature are checked against."""
 
-    def __init__(self, feature: Mapping[str, Any]) -> None:
+    def __init__(self, feature: JSONObject) -> None:
         schemas = feature.get("variablesSchema")
-        self.schemas: Mapping[str, Any] = schemas if isinstance(schemas, dict) else {}
+        self.schemas: JSONObject = schemas if isinstance(schemas, dict) else {}
         variations = feature.get("variations")
         self.has_variations = isinstance(variations, list) and bool(variations)
         self.variations: list[str] = [
-            v["value"]
+            value
             for v in (variations if isinstance(variations, list) else [])
-            if isinstance(v, dict) and isinstance(v.get("value"), str)
+            if isinstance(v, dict) and isinstance(value := v.get("value"), str)
         ]
 
 
-def lint_rules(
-    project: Project, report: Report, feature: Mapping[str, Any], shape: FeatureShape
-) -> None:
+def lint_rules(project: Project, report: Report, feature: JSONObject, shape: FeatureShape) -> None:
     if "rules" not in feature:
         return
     rules = feature["rules"]
@@ -143,7 +138,7 @@ def _lint_rule(
 
 
 def _lint_variation_pin(
-    report: Report, path: FieldPath, node: Mapping[str, Any], shape: FeatureShape
+    report: Report, path: FieldPath, node: JSONObject, shape: FeatureShape
 ) -> None:
     if "variation" not in node:
         return
@@ -191,9 +186,7 @@ def _lint_variation_weights(
         )
 
 
-def lint_force(
-    project: Project, report: Report, feature: Mapping[str, Any], shape: FeatureShape
-) -> None:
+def lint_force(project: Project, report: Report, feature: JSONObject, shape: FeatureShape) -> None:
     if "force" in feature:
         per_environment(
             project,
@@ -225,7 +218,7 @@ def _lint_force_list(
             )
 
 
-def lint_expose(project: Project, report: Report, feature: Mapping[str, Any]) -> None:
+def lint_expose(project: Project, report: Report, feature: JSONObject) -> None:
     if "expose" in feature:
         per_environment(
             project,

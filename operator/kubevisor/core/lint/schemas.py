@@ -3,11 +3,9 @@ sound?"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
@@ -106,7 +104,7 @@ def lint_schema_node(
     project: Project,
     report: Report,
     path: FieldPath,
-    node: Mapping[str, Any],
+    node: JSONObject,
     *,
     vocabulary: Vocabulary,
     top_level: bool,
@@ -157,9 +155,7 @@ def _nested(project: Project, report: Report, path: FieldPath, value: JSON) -> N
         lint_schema_node(project, report, path, node, vocabulary=REUSABLE, top_level=False)
 
 
-def _lint_reference(
-    project: Project, report: Report, path: FieldPath, node: Mapping[str, Any]
-) -> None:
+def _lint_reference(project: Project, report: Report, path: FieldPath, node: JSONObject) -> None:
     key = node["schema"]
     if not isinstance(key, str) or project.schema(key) is None:
         report.error(
@@ -180,7 +176,7 @@ def _lint_object(
     project: Project,
     report: Report,
     path: FieldPath,
-    node: Mapping[str, Any],
+    node: JSONObject,
 ) -> None:
     properties = node.get("properties")
     if "properties" in node:
@@ -204,7 +200,7 @@ def _lint_object(
     if "required" in node:
         names = expect_string_list(report, (*path, "required"), node["required"], unique=True)
         for index, name in enumerate(names):
-            if properties is not None and name not in properties:
+            if isinstance(properties, dict) and name not in properties:
                 report.error(
                     (*path, "required", index),
                     f'required property "{name}" is not declared in `properties`',
@@ -216,7 +212,7 @@ def _lint_array(
     project: Project,
     report: Report,
     path: FieldPath,
-    node: Mapping[str, Any],
+    node: JSONObject,
     kind: JSON,
     vocabulary: Vocabulary,
 ) -> None:
@@ -228,12 +224,12 @@ def _lint_array(
         expect_boolean(report, (*path, "uniqueItems"), node["uniqueItems"])
 
 
-def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any]) -> None:
+def _lint_limits(report: Report, path: FieldPath, node: JSONObject) -> None:
     for name in ("minimum", "maximum"):
         if name in node and not is_number(node[name]):
             report.error((*path, name), f"`{name}` must be a number", "write a number")
     for name in ("minLength", "maxLength", "minItems", "maxItems"):
-        if name in node and (not is_integer(node[name]) or node[name] < 0):
+        if name in node and (not is_integer(size := node[name]) or size < 0):
             report.error((*path, name), f"`{name}` must be a whole number ≥ 0", "write e.g. 1")
     for low, high in (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems")):
         a, b = node.get(low), node.get(high)
@@ -244,7 +240,7 @@ def _lint_limits(report: Report, path: FieldPath, node: Mapping[str, Any]) -> No
 
 
 def _lint_allowed_values(
-    project: Project, report: Report, path: FieldPath, node: Mapping[str, Any]
+    project: Project, report: Report, path: FieldPath, node: JSONObject
 ) -> None:
     """enum and const values must themselves fit the rest of the schema."""
     shape = {name: value for name, value in node.items() if name not in ("enum", "const")}
@@ -261,9 +257,7 @@ def _lint_allowed_values(
             report.error((*path, "const", *sub), message, "fix the constant")
 
 
-def _refers_to_itself(
-    project: Project, origin: str, node: Mapping[str, Any], seen: set[str]
-) -> bool:
+def _refers_to_itself(project: Project, origin: str, node: JSONObject, seen: set[str]) -> bool:
     """Whether following `schema:` references from `node` leads back to `origin`."""
     for ref in _references(node):
         if ref == origin:
@@ -282,7 +276,8 @@ def _references(node: JSON) -> list[str]:
         return [ref for item in node for ref in _references(item)]
     if not isinstance(node, dict):
         return []
-    found = [node["schema"]] if isinstance(node.get("schema"), str) else []
+    reference = node.get("schema")
+    found = [reference] if isinstance(reference, str) else []
     for name in ("oneOf", "items", "additionalProperties"):
         found += _references(node.get(name))
     properties = node.get("properties")

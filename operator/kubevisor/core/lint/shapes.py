@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
-from typing import Any, TypeGuard
+from collections.abc import Collection
+from typing import TypeGuard
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.linear_regex import UNSUPPORTED, UNSUPPORTED_HINT
 from kubevisor.core.lint.regex import needs_backtracking, regex_error
 from kubevisor.core.lint.report import FieldPath, Report
@@ -80,7 +80,7 @@ def strict_object(
     allowed: Collection[str],
     required: Collection[str] = (),
     what: str = "",
-) -> dict[str, Any] | None:
+) -> JSONObject | None:
     """Check `value` is an object with only `allowed` keys and every `required` key.
 
     Returns the object to keep checking its fields, or None when it is not an object at all.
@@ -127,6 +127,7 @@ def expect_pattern(report: Report, path: FieldPath, value: JSON) -> None:
     """A `pattern` field: a string that compiles as a regular expression."""
     if not expect_string(report, path, value):
         return
+    assert isinstance(value, str)  # expect_string said so
     error = regex_error(value)
     if error:
         report.error(
@@ -188,7 +189,7 @@ def expect_string_list(
     return strings
 
 
-def expect_mapping(report: Report, path: FieldPath, value: JSON) -> Mapping[str, Any] | None:
+def expect_mapping(report: Report, path: FieldPath, value: JSON) -> JSONObject | None:
     if not isinstance(value, dict):
         report.error(
             path,
@@ -202,7 +203,7 @@ def expect_mapping(report: Report, path: FieldPath, value: JSON) -> Mapping[str,
 def expect_field_types(
     report: Report,
     path: FieldPath,
-    node: Mapping[str, Any],
+    node: JSONObject,
     *,
     strings: Collection[str] = (),
     booleans: Collection[str] = (),

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.report import FieldPath, Report
 from kubevisor.core.lint.shapes import (
@@ -56,7 +53,7 @@ def lint_test(project: Project, report: Report, test: JSON) -> None:
         )
 
 
-def _lint_segment_test(project: Project, report: Report, test: Mapping[str, Any]) -> None:
+def _lint_segment_test(project: Project, report: Report, test: JSONObject) -> None:
     strict_object(
         report, (), test, allowed=("segment", "promotable", "assertions"), required=("assertions",)
     )
@@ -81,7 +78,7 @@ def _lint_segment_test(project: Project, report: Report, test: Mapping[str, Any]
             expect_boolean(report, (*where, "expectedToMatch"), node["expectedToMatch"])
 
 
-def _lint_feature_test(project: Project, report: Report, test: Mapping[str, Any]) -> None:
+def _lint_feature_test(project: Project, report: Report, test: JSONObject) -> None:
     strict_object(
         report, (), test, allowed=("feature", "promotable", "assertions"), required=("assertions",)
     )
@@ -95,8 +92,9 @@ def _lint_feature_test(project: Project, report: Report, test: Mapping[str, Any]
             continue
         _lint_description_matrix(report, where, node)
         _lint_environment(project, report, where, node)
-        if "target" in node and expect_string(report, (*where, "target"), node["target"]):
-            target = node["target"]
+        target = node.get("target")
+        if "target" in node and expect_string(report, (*where, "target"), target):
+            assert isinstance(target, str)  # expect_string said so
             if PLACEHOLDER not in target and target not in project.defs.targets:
                 report.error(
                     (*where, "target"), f'unknown target "{target}"', "name a target that exists"
@@ -114,22 +112,23 @@ def _lint_feature_test(project: Project, report: Report, test: Mapping[str, Any]
                 _lint_expectations(report, (*where, "children", index), child_node)
 
 
-def _common(report: Report, test: Mapping[str, Any]) -> None:
+def _common(report: Report, test: JSONObject) -> None:
     if "promotable" in test:
         expect_boolean(report, ("promotable",), test["promotable"])
 
 
-def _assertions(report: Report, test: Mapping[str, Any]) -> list[tuple[FieldPath, JSON]]:
+def _assertions(report: Report, test: JSONObject) -> list[tuple[FieldPath, JSON]]:
     assertions = test.get("assertions")
     if "assertions" in test and not isinstance(assertions, list):
         report.error(
             ("assertions",), f"expected a list, got {js_type(assertions)}", "list the assertions"
         )
         return []
-    return [(("assertions", i), a) for i, a in enumerate(assertions or [])]
+    listed = assertions if isinstance(assertions, list) else []
+    return [(("assertions", i), a) for i, a in enumerate(listed)]
 
 
-def _lint_description_matrix(report: Report, where: FieldPath, node: Mapping[str, Any]) -> None:
+def _lint_description_matrix(report: Report, where: FieldPath, node: JSONObject) -> None:
     if "description" in node:
         expect_string(report, (*where, "description"), node["description"])
     if "matrix" not in node:
@@ -144,9 +143,7 @@ def _lint_description_matrix(report: Report, where: FieldPath, node: Mapping[str
             )
 
 
-def _lint_environment(
-    project: Project, report: Report, where: FieldPath, node: Mapping[str, Any]
-) -> None:
+def _lint_environment(project: Project, report: Report, where: FieldPath, node: JSONObject) -> None:
     environments = project.defs.config.environments
     if environments is None:
         if "environment" in node:
@@ -166,6 +163,7 @@ def _lint_environment(
     value = node["environment"]
     if not expect_string(report, (*where, "environment"), value):
         return
+    assert isinstance(value, str)  # expect_string said so
     if PLACEHOLDER not in value and value not in project.environments:
         report.error(
             (*where, "environment"),
@@ -185,7 +183,7 @@ def _lint_at(report: Report, path: FieldPath, at: JSON) -> None:
         )
 
 
-def _lint_expectations(report: Report, where: FieldPath, node: Mapping[str, Any]) -> None:
+def _lint_expectations(report: Report, where: FieldPath, node: JSONObject) -> None:
     for name in ("context", "sticky", "defaultVariableValues", "expectedVariables"):
         if name in node:
             expect_mapping(report, (*where, name), node[name])

@@ -84,6 +84,7 @@ def _lint_patterns(report: Report, path: FieldPath, patterns: JSON) -> None:
         where = (*path, index)
         if not expect_string(report, where, pattern, non_empty=True):
             continue
+        assert isinstance(pattern, str)  # expect_string said so
         if pattern != pattern.strip():
             report.error(where, "pattern has surrounding spaces", "remove the spaces")
         if "**" in pattern:

@@ -4,10 +4,8 @@ rules)"""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.regex import clearly_mismatches
 from kubevisor.core.lint.shapes import describe, is_integer, is_number, is_scalar, js_equal, js_type
@@ -19,23 +17,23 @@ MAX_REFERENCE_DEPTH = 32
 """Schema references deeper than this are a loop (reported on the schema itself)."""
 
 
-def resolve(project: Project, schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def resolve(project: Project, schema: JSONObject) -> JSONObject | None:
     """Follow `schema:` references to the schema that gives the shape; None if it is unknown."""
-    current: Mapping[str, Any] | None = schema
+    current: JSONObject | None = schema
     for _ in range(MAX_REFERENCE_DEPTH):
-        if current is None or not isinstance(current.get("schema"), str):
+        if current is None or not isinstance(reference := current.get("schema"), str):
             return current
-        current = project.schema(current["schema"])
+        current = project.schema(reference)
     return None
 
 
-def value_problems(project: Project, value: JSON, schema: Mapping[str, Any]) -> list[ValueProblem]:
+def value_problems(project: Project, value: JSON, schema: JSONObject) -> list[ValueProblem]:
     """Every way `value` misses `schema`, each with its path inside the value."""
     return _check(project, value, schema, (), 0)
 
 
 def _check(
-    project: Project, value: JSON, schema: Mapping[str, Any], at: SubPath, depth: int
+    project: Project, value: JSON, schema: JSONObject, at: SubPath, depth: int
 ) -> list[ValueProblem]:
     node = resolve(project, schema)
     if node is None or depth > MAX_REFERENCE_DEPTH:
@@ -87,7 +85,7 @@ def _type_problem(value: JSON, kind: JSON) -> str | None:
 
 
 def _check_array(
-    project: Project, value: list[JSON], node: Mapping[str, Any], at: SubPath, depth: int
+    project: Project, value: list[JSON], node: JSONObject, at: SubPath, depth: int
 ) -> list[ValueProblem]:
     problems: list[ValueProblem] = []
     items = node.get("items")
@@ -104,7 +102,7 @@ def _check_array(
 
 
 def _check_object(
-    project: Project, value: dict[str, JSON], node: Mapping[str, Any], at: SubPath, depth: int
+    project: Project, value: dict[str, JSON], node: JSONObject, at: SubPath, depth: int
 ) -> list[ValueProblem]:
     problems: list[ValueProblem] = []
     properties = node.get("properties")
@@ -118,14 +116,14 @@ def _check_object(
     declared = properties if isinstance(properties, dict) else {}
     required = node.get("required")
     # Upstream treats every declared property as required when `required` is not given.
-    needed = required if isinstance(required, list) and required else list(declared)
-    for name in needed:
-        if isinstance(name, str) and name not in value:
-            problems.append(((*at, name), f'required property "{name}" is missing'))
+    needed: list[JSON] = required if isinstance(required, list) and required else list(declared)
+    for wanted in needed:
+        if isinstance(wanted, str) and wanted not in value:
+            problems.append(((*at, wanted), f'required property "{wanted}" is missing'))
     for name, item in value.items():
         if name in declared:
-            if isinstance(declared[name], dict):
-                problems += _check(project, item, declared[name], (*at, name), depth + 1)
+            if isinstance(declared_item := declared[name], dict):
+                problems += _check(project, item, declared_item, (*at, name), depth + 1)
         elif isinstance(extra, dict):
             problems += _check(project, item, extra, (*at, name), depth + 1)
         elif extra is not True:
@@ -133,7 +131,7 @@ def _check_object(
     return problems
 
 
-def _check_allowed(value: JSON, node: Mapping[str, Any], at: SubPath) -> list[ValueProblem]:
+def _check_allowed(value: JSON, node: JSONObject, at: SubPath) -> list[ValueProblem]:
     enum = node.get("enum")
     if isinstance(enum, list) and not any(js_equal(value, item) for item in enum):
         return [(at, f"value {describe(value)} is not one of {describe(enum)}")]
@@ -142,7 +140,7 @@ def _check_allowed(value: JSON, node: Mapping[str, Any], at: SubPath) -> list[Va
     return []
 
 
-def _check_limits(value: JSON, node: Mapping[str, Any], at: SubPath) -> list[ValueProblem]:
+def _check_limits(value: JSON, node: JSONObject, at: SubPath) -> list[ValueProblem]:
     problems: list[ValueProblem] = []
     low, high = node.get("minimum"), node.get("maximum")
     if is_number(value):

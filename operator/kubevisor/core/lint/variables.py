@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
-from kubevisor.core.definitions import JSON
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.lint.conditions import lint_conditions, lint_segment_expression
 from kubevisor.core.lint.context import Project
 from kubevisor.core.lint.mutations import is_mutation_key, mutation_problems, parse_mutation
@@ -24,7 +22,7 @@ def lint_variable_values(
     report: Report,
     path: FieldPath,
     values: JSON,
-    schemas: Mapping[str, Any],
+    schemas: JSONObject,
 ) -> None:
     """A `variables` map: full variable values, or mutation keys into them."""
     mapping = expect_mapping(report, path, values)
@@ -53,8 +51,8 @@ def lint_variable_maps(
     project: Project,
     report: Report,
     path: FieldPath,
-    node: Mapping[str, Any],
-    schemas: Mapping[str, Any],
+    node: JSONObject,
+    schemas: JSONObject,
 ) -> None:
     """The `variables` and `variableOverrides` of a variation or a rule."""
     if "variables" in node:
@@ -69,7 +67,7 @@ def lint_variable_overrides(
     report: Report,
     path: FieldPath,
     overrides: JSON,
-    schemas: Mapping[str, Any],
+    schemas: JSONObject,
 ) -> None:
     """`variableOverrides`: plain variable name -> list of `{conditions|segments, value}`."""
     mapping = expect_mapping(report, path, overrides)
@@ -110,7 +108,7 @@ def _lint_override(
     path_map = isinstance(value, dict) and (
         (shape is not None and shape.get("type") == "object") or any(map(is_mutation_key, value))
     )
-    if not path_map:
+    if not isinstance(value, dict) or not path_map:
         check_value(project, report, (*path, "value"), value, schema, top_level=True)
         return
     # An object override merges into the variable: each key is a path relative to it.
@@ -134,9 +132,7 @@ def _lint_override(
             report.error((*path, "value", key), message, HINT)
 
 
-def lint_matcher(
-    project: Project, report: Report, path: FieldPath, node: Mapping[str, Any]
-) -> None:
+def lint_matcher(project: Project, report: Report, path: FieldPath, node: JSONObject) -> None:
     """Exactly one of `segments` (segment expression) or `conditions` (condition expression)."""
     present = [name for name in ("segments", "conditions") if name in node]
     if len(present) != 1:
@@ -170,11 +166,11 @@ def check_value(
 
 
 def _check_size(
-    project: Project, report: Report, path: FieldPath, value: JSON, schema: Mapping[str, Any]
+    project: Project, report: Report, path: FieldPath, value: JSON, schema: JSONObject
 ) -> None:
     config = project.config
     kind = (resolve(project, schema) or {}).get("type")
-    caps: dict[Any, tuple[int | None, str]] = {
+    caps: dict[JSON, tuple[int | None, str]] = {
         "string": (config.max_variable_string_length, "maxVariableStringLength"),
         "array": (
             config.max_variable_array_stringified_length,

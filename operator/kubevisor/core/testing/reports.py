@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
-from typing import Any
 
 from kubevisor.core.testing.results import SpecResult, TestReport
 
 LabelledReport = tuple[str, TestReport]
 
 
-def _spec_json(spec: SpecResult) -> dict[str, Any]:
+def _spec_json(spec: SpecResult) -> dict[str, object]:
     return {
         "key": spec.key,
         "kind": spec.kind,
@@ -29,7 +28,7 @@ def _spec_json(spec: SpecResult) -> dict[str, Any]:
     }
 
 
-def report_json(reports: Sequence[LabelledReport]) -> dict[str, Any]:
+def report_json(reports: Sequence[LabelledReport]) -> dict[str, object]:
     """`{"passed", "projects": [{"label", "passed", "summary", "specs": [...]}]}`."""
     projects = []
     for label, report in reports:

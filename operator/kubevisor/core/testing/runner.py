@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kubevisor.core.conditions import MISSING, matches, strict_equal
+from kubevisor.core.datafile_shapes import Datafile
 from kubevisor.core.definitions import Definitions
 from kubevisor.core.evaluate import Evaluator
 from kubevisor.core.lint.specs import EXPECTATIONS, FEATURE_ASSERTION, SEGMENT_ASSERTION
@@ -23,7 +24,7 @@ from kubevisor.core.testing.matrix import (
 )
 from kubevisor.core.testing.results import AssertionResult, SpecResult, TestReport
 
-DatafileSource = Callable[[str | None, str | None], Mapping[str, Any] | None]
+DatafileSource = Callable[[str | None, str | None], Datafile | None]
 """(environment or None, target key or None) -> datafile, or None if there is none.
 Target None means the all-features datafile of the environment."""
 
@@ -63,7 +64,8 @@ def run_tests(
             continue
         result = SpecResult(key=test_key, kind=kind, subject=subject)
         report.specs.append(result)
-        assertions = spec.get("assertions") or []
+        listed = spec.get("assertions")
+        assertions = [a for a in listed if isinstance(a, dict)] if isinstance(listed, list) else []
         if kind == "feature":
             if subject not in definitions.features:
                 result.not_found = True
@@ -103,13 +105,9 @@ class _Evaluators:
 
     def __init__(self, datafile_for: DatafileSource) -> None:
         self._datafile_for = datafile_for
-        self._cache: dict[
-            tuple[str | None, str | None], tuple[Evaluator, Mapping[str, Any]] | None
-        ] = {}
+        self._cache: dict[tuple[str | None, str | None], tuple[Evaluator, Datafile] | None] = {}
 
-    def get(
-        self, environment: str | None, target: str | None
-    ) -> tuple[Evaluator, Mapping[str, Any]] | None:
+    def get(self, environment: str | None, target: str | None) -> tuple[Evaluator, Datafile] | None:
         key = (environment, target)
         if key not in self._cache:
             datafile = self._datafile_for(environment, target)
@@ -118,7 +116,7 @@ class _Evaluators:
 
     def for_case(
         self, environment: str | None, target: str | None
-    ) -> tuple[Evaluator, Mapping[str, Any]] | None:
+    ) -> tuple[Evaluator, Datafile] | None:
         """The target's datafile when the target is known, else the environment's."""
         if target:
             found = self.get(environment, target)
@@ -167,7 +165,7 @@ def _run_feature_case(
 
 
 class _Checker:
-    def __init__(self, feature_key: str, datafile: Mapping[str, Any], errors: list[str]) -> None:
+    def __init__(self, feature_key: str, datafile: Datafile, errors: list[str]) -> None:
         self.feature_key = feature_key
         feature = (datafile.get("features") or {}).get(feature_key) or {}
         self.schemas: Mapping[str, Any] = feature.get("variablesSchema") or {}
