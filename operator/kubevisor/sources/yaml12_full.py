@@ -55,7 +55,8 @@ def _construct(node: yaml.Node, path: str, depth: int = 0) -> JSON:
         if tag == PLAIN:
             return resolve_plain(node.value)
         if tag == STR_TAG:
-            return node.value
+            text: str = node.value
+            return text
         return _tagged_scalar(node, path)
     depth += 1
     if depth > MAX_DOCUMENT_DEPTH:

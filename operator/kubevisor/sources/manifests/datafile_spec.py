@@ -159,7 +159,11 @@ def _config_map(obj: ManifestObject, problems: list[Problem]) -> ConfigMapOutput
             datafile_problem(obj, f"{path}.namespaces", "must be a list of namespace names")
         )
         return None
-    copies = tuple(item for item in dict.fromkeys(namespaces) if item != obj.namespace)
+    copies = tuple(
+        item
+        for item in dict.fromkeys(namespaces)
+        if isinstance(item, str) and item != obj.namespace
+    )
     return ConfigMapOutput(name=name, key=key or DEFAULT_DATA_KEY, namespaces=copies)
 
 

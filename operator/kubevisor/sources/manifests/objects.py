@@ -110,7 +110,7 @@ class ObjectReader:
         if not isinstance(value, dict):
             return
         items = value.get("items")
-        if isinstance(value.get("kind"), str) and value["kind"].endswith("List"):
+        if isinstance(list_kind := value.get("kind"), str) and list_kind.endswith("List"):
             if isinstance(items, list):
                 for position, item in enumerate(items):
                     if isinstance(item, dict):
@@ -170,10 +170,11 @@ class ObjectReader:
         key = name
         body = spec
         if kind in DEFINITION_KINDS:
-            key = spec.get("key", name)
-            if not isinstance(key, str) or not key:
+            spec_key = spec.get("key", name)
+            if not isinstance(spec_key, str) or not spec_key:
                 self.problem(kind, name, place, "spec.key", "`spec.key` must be a non-empty string")
                 return
+            key = spec_key
             body = {field_name: item for field_name, item in spec.items() if field_name != "key"}
         ordered = apply_key_order(sort_like_apiserver(body), hint or {})
         uid = metadata.get("uid")
