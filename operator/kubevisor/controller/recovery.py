@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from kubevisor_client.format import (
     GZIP_SUFFIX,
@@ -25,7 +25,6 @@ from lightkube.core.exceptions import ApiError
 from lightkube.resources.core_v1 import ConfigMap
 
 from kubevisor.core.build.recovery import state_from_datafile
-from kubevisor.core.definitions import JSONObject
 from kubevisor.core.jsjson import dumps, loads
 from kubevisor.sinks.configmap import ANNOTATION_DIGEST, configmap_targets
 from kubevisor.sources.compile_plan import DatafileRecord, SavedState
@@ -77,7 +76,7 @@ def recover_from_datafiles(
         features = state.environments.setdefault(environment, {"features": {}})["features"]
         assert isinstance(features, dict)
         recovered = state_from_datafile(datafile)["features"]
-        features.update(cast(JSONObject, recovered))  # SavedState keeps states as plain JSON
+        features.update(recovered)
         state.datafiles[name] = record_of(raw, revision)
     return state
 

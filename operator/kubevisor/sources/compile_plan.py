@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from kubevisor.core.datafile_shapes import State
 from kubevisor.core.definitions import JSON, Problem
 from kubevisor.sources.manifests import DatafileResource
 
@@ -33,8 +33,11 @@ class DatafileRecord:
         }
 
     @classmethod
-    def from_json(cls, value: Mapping[str, Any]) -> DatafileRecord:
-        return cls(int(value["revision"]), str(value["contentDigest"]), str(value["digest"]))
+    def from_json(cls, value: Mapping[str, JSON]) -> DatafileRecord:
+        revision = value["revision"]
+        if isinstance(revision, bool) or not isinstance(revision, (int, str)):
+            raise ValueError(f"a Datafile record's revision must be a number, not {revision!r}")
+        return cls(int(revision), str(value["contentDigest"]), str(value["digest"]))
 
 
 @dataclass
@@ -42,7 +45,7 @@ class SavedState:
     """The namespace's persisted state: upstream's existing state per environment, plus our
     per-Datafile records. Environment `""` stands for no-environments mode."""
 
-    environments: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    environments: dict[str, State] = field(default_factory=dict)
     datafiles: dict[str, DatafileRecord] = field(default_factory=dict)
 
     def records_json(self) -> str:

@@ -32,11 +32,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from kubevisor.core.build import DEFAULT_FEATUREVISOR_VERSION, BuildError, build_datafile
 from kubevisor.core.build.project import copy_state
-from kubevisor.core.definitions import Kind, Problem
+from kubevisor.core.definitions import JSON, Kind, Problem
 from kubevisor.core.jsjson import dumps
 from kubevisor.core.lint import lint
 from kubevisor.core.lint.warnings import variation_weight_warnings
@@ -52,6 +51,7 @@ from kubevisor.sources.problem_placement import (
     KIND_OF_PROBLEM,
     PlacedProblems,
     holding_back,
+    object_name,
     object_names,
     place,
     selected_features,
@@ -80,7 +80,7 @@ PER_DATAFILE = PerDatafileRevisions()
 
 def compile_namespace(
     namespace: str,
-    objects: Iterable[Mapping[str, Any]],
+    objects: Iterable[Mapping[str, JSON]],
     saved: SavedState,
     *,
     revisions: RevisionPolicy,
@@ -111,7 +111,7 @@ def compile_namespace(
     for obj in unreadable:
         # What it would select or change is unknown: nothing of its namespace publishes.
         problem = _unreadable_problem(obj)
-        placed.setdefault((str(obj["kind"]), str(obj["metadata"]["name"])), []).append(problem)
+        placed.setdefault((str(obj["kind"]), object_name(obj)), []).append(problem)
         unplaced.append(problem)
     # Shallow: `_plan_datafile` replaces an environment's state with a built copy, never
     # changes it in place, so `saved` stays as it was.
@@ -159,10 +159,10 @@ def _build_order(contents: NamespaceManifests) -> list[DatafileResource]:
     return ordered
 
 
-def _unreadable_problem(obj: Mapping[str, Any]) -> Problem:
+def _unreadable_problem(obj: Mapping[str, JSON]) -> Problem:
     kind = str(obj.get("kind", ""))
     problem_kind = next((k for k, name in KIND_OF_PROBLEM.items() if name == kind), Kind.TARGET)
-    name = str(obj["metadata"]["name"])
+    name = object_name(obj)
     return Problem(
         problem_kind,
         name,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from kubevisor.core.build import datafile_path, state_file_name
 from kubevisor.core.definitions import JSON, Kind, Problem
@@ -114,11 +113,11 @@ def object_heads(
     return found
 
 
-def _values(paths: Sequence[str]) -> Iterator[Any]:
+def _values(paths: Sequence[str]) -> Iterator[JSON]:
     for path in manifest_files(paths):
         text = read_text(path)
         if path.suffix == ".json":
-            documents: list[Any] = [json.loads(text)]
+            documents: list[JSON] = [json.loads(text)]
         else:
             documents = [document.value for document in iter_documents(text) if not document.error]
         for value in documents:

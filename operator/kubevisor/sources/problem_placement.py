@@ -8,7 +8,6 @@ those objects; a problem that names no known object holds back every Datafile.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from kubevisor.core.build.selection import exposed, target_selects
 from kubevisor.core.definitions import JSON, Definitions, Kind, Problem
@@ -29,13 +28,19 @@ PlacedProblems = dict[tuple[str, str], list[Problem]]
 """(Kubernetes kind, metadata.name) -> the problems of that object."""
 
 
-def object_names(objects: list[Mapping[str, Any]], *, datafiles_by: str) -> ObjectNames:
+def object_name(obj: Mapping[str, JSON]) -> str:
+    """An API object's metadata.name ("" when it has none)."""
+    metadata = obj.get("metadata")
+    return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
+
+
+def object_names(objects: list[Mapping[str, JSON]], *, datafiles_by: str) -> ObjectNames:
     """Datafiles are found by `name` (their metadata.name: reading problems name them so) or
     by `target` (their target key: lint problems name them so)."""
     names: ObjectNames = {}
     for obj in objects:
         kind = str(obj.get("kind", ""))
-        name = str(obj.get("metadata", {}).get("name", ""))
+        name = object_name(obj)
         spec = obj.get("spec") or {}
         key = (
             spec.get(datafiles_by if kind == "Datafile" else "key")
