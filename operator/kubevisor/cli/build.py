@@ -316,7 +316,7 @@ def _build_source(
     environments = list(config.environments) if config.environments is not None else [None]
     built = build_with_check(
         source.definitions,
-        lambda: None if args.no_lint else refuse_invalid(source.definitions, "build"),
+        None if args.no_lint else lambda: refuse_invalid(source.definitions, "build"),
         states=read_states(state_dir, environments),
         current_revision=current_revision,
         revision=revision,

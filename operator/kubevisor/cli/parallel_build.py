@@ -48,15 +48,16 @@ def load_definitions(layout: ProjectLayout) -> Definitions:
 
 def build_with_check(
     definitions: Definitions,
-    check: Callable[[], int | None],
+    check: Callable[[], int | None] | None,
     **options: Any,
 ) -> BuildOutput | int:
-    """`build_project(definitions, **options)` after `check()` (lint) passes.
+    """`build_project(definitions, **options)` after `check()` (lint) passes (no check: None).
 
     Returns `check()`'s exit code when it fails. On big projects with several environments the
     later environments build in one child process and the check runs in another, while the
     parent builds the rest: three similar shares of work for two cores, where the parent
-    checking and building alone would be the one long path.
+    checking and building alone would be the one long path. Without a check there is no
+    process for it.
     """
     config = definitions.config
     environments: list[str | None] = (
@@ -64,7 +65,7 @@ def build_with_check(
     )
     files = sum(len(definitions.of_kind(kind)) for kind in Kind)
     if len(environments) < 2 or files < PARALLEL_MIN_FILES or not can_fork():
-        code = check()
+        code = check() if check is not None else None
         return code if code is not None else build_project(definitions, **options)
     half = len(environments) // 2
 
@@ -73,23 +74,25 @@ def build_with_check(
         return replace(output, states={})  # only the bytes are needed; states are large
 
     later = start_in_child(build_later)
-    checked = start_in_child(lambda: _with_output(check))
+    checked = start_in_child(lambda: _with_output(check)) if check is not None else None
     try:
         first = build_project(definitions, environments=environments[:half], **options)
     except BaseException:
-        _discard(checked)
+        if checked is not None:
+            _discard(checked)
         _discard(later)
         raise
-    try:
-        code, printed, printed_to_stderr = checked()
-    except BaseException:
-        _discard(later)
-        raise
-    sys.stdout.write(printed)
-    sys.stderr.write(printed_to_stderr)
-    if code is not None:
-        _discard(later)
-        return code
+    if checked is not None:
+        try:
+            code, printed, printed_to_stderr = checked()
+        except BaseException:
+            _discard(later)
+            raise
+        sys.stdout.write(printed)
+        sys.stderr.write(printed_to_stderr)
+        if code is not None:
+            _discard(later)
+            return code
     second = later()
     if first.problems or second.problems:
         return BuildOutput(problems=first.problems + second.problems)

@@ -43,6 +43,22 @@ def test_two_process_build_equals_the_serial_core_build(big_project: Path, tmp_p
         assert (state / name).read_bytes() == content
 
 
+def test_two_process_build_without_lint_equals_the_serial_core_build(
+    big_project: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(big_project, project)
+    feature = next((project / "features").glob("*.yml"))  # a lint error --no-lint lets through
+    feature.write_text(feature.read_text().replace('segments: "*"', 'segments: "nowhere"', 1))
+    out, state = tmp_path / "out", tmp_path / "state"
+    args = ["build", str(project), "--out", str(out), "--state-dir", str(state), "--no-lint"]
+    assert main(args) == 0
+    serial = build_project(load_project(project), states={}, current_revision="0")
+    assert not serial.problems
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written == serial.files
+
+
 def test_two_process_build_refuses_lint_errors_and_prints_them(
     big_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
