@@ -12,7 +12,7 @@ from kubevisor.core.definitions import JSON
 from kubevisor.core.jsjson import js_key_order
 from kubevisor.core.limits import MAX_DOCUMENT_DEPTH
 from kubevisor.sources.errors import SourceError
-from kubevisor.sources.yaml12 import key_text, resolve_plain
+from kubevisor.sources.yaml12_scalars import key_text, resolve_plain
 from kubevisor.sources.yaml_nodes import (
     PLAIN,
     STR_TAG,
