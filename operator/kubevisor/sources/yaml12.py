@@ -2,10 +2,10 @@
 
 Most definition files are plain block YAML, which `yaml_simple` reads without PyYAML; anything
 else goes to `yaml12_full` (libyaml does the syntax, fast, C), imported only then. Scalars are
-resolved by `yaml12_scalars` in both cases instead of by PyYAML's YAML 1.1 resolver, because the difference
-changes output: `on`/`no`/`yes` stay strings, timestamps stay strings, `012` is decimal, `1_000`
-is a string, `<<` is a plain key, and duplicate keys are an error. Numbers become what a
-JavaScript number prints like: integral values are `int`.
+resolved by `yaml12_scalars` in both cases instead of by PyYAML's YAML 1.1 resolver, because
+the difference changes output: `on`/`no`/`yes` stay strings, timestamps stay strings, `012` is
+decimal, `1_000` is a string, `<<` is a plain key, and duplicate keys are an error. Numbers
+become what a JavaScript number prints like: integral values are `int`.
 """
 
 from __future__ import annotations
