@@ -46,6 +46,9 @@ def test_a_compile_past_the_timeout_is_stopped_and_the_next_one_runs() -> None:
     async def action(pool: CompilePool) -> tuple[str, float]:
         with pytest.raises(CompileFailed) as failure:
             await pool.run(time.sleep, 3600)
+        # The replacement worker's start-up is not what this test judges: on a loaded machine
+        # it can take longer than the 1 s that stopped the runaway compile.
+        pool.timeout = 60.0
         return str(failure.value), await pool.run(math.sqrt, 4.0)
 
     reason, after = run(with_pool(action, timeout=1.0))
