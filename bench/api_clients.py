@@ -267,7 +267,9 @@ def child_kopf(mode: str, expected: int) -> dict[str, Any]:
         # The create handler's process is stopped by the parent once Kopf has patched the
         # objects: stopping here could come before that patch.
         if len(seen) == expected and not result and mode != "create":
-            result.update(seconds=time.monotonic() - started, rss=rss_mib()[0])
+            result.update(
+                seconds=time.monotonic() - started, cpu=time.process_time(), rss=rss_mib()[0]
+            )
             stop.set()
 
     if mode == "index":
@@ -465,19 +467,21 @@ def measure(args: argparse.Namespace) -> None:
             )
 
         print(f"\nKopf start-up until each of {args.features} Features reached a handler")
-        print(f"{'':34} {'seconds':>8} {'RSS MiB':>8} {'peak MiB':>9}")
+        print(f"{'':34} {'seconds':>8} {'CPU s':>8} {'RSS MiB':>8} {'peak MiB':>9}")
         for mode, label in (("events", "low-level handler + own cache"), ("index", "@kopf.index")):
             found = run_child("kopf", mode, str(args.features), kubeconfig=cluster.kubeconfig)
             if "error" in found:
                 print(f"{label:34} {found['error']}")
             elif "seconds" not in found:
                 print(
-                    f"{label:34} {'>' + str(int(KOPF_TIMEOUT_SECONDS)):>8} {found['rss']:8.0f} "
+                    f"{label:34} {'>' + str(int(KOPF_TIMEOUT_SECONDS)):>8} {'':>8} "
+                    f"{found['rss']:8.0f} "
                     f"{found['peak']:9.0f}  (only {found['reached']} reached)"
                 )
             else:
                 print(
-                    f"{label:34} {found['seconds']:8.1f} {found['rss']:8.0f} {found['peak']:9.0f}"
+                    f"{label:34} {found['seconds']:8.1f} {found['cpu']:8.1f} {found['rss']:8.0f} "
+                    f"{found['peak']:9.0f}"
                 )
 
         print(f"\nKopf @kopf.on.create: its annotation {KOPF_DIFFBASE}")
