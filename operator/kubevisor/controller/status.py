@@ -81,6 +81,17 @@ NOT_SELECTED = (
 )
 
 
+@dataclass(frozen=True)
+class InputVerdict:
+    """What `input_status` derives an input's status from, besides its previous status and the
+    time: equal verdicts over the same previous status give the same status."""
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    selected: bool | None
+    generation: int
+
+
 def input_status(
     problems: Sequence[Problem],
     previous: Mapping[str, Any],
