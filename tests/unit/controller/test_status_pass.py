@@ -8,10 +8,11 @@ from collections import Counter
 from typing import Any, cast
 
 from kubevisor.controller.metrics import Metrics
-from kubevisor.controller.plan import DatafilePlan, SavedState, plan_namespace
 from kubevisor.controller.reconciler import Reconciler
 from kubevisor.controller.settings import OperatorSettings
 from kubevisor.controller.status import DatafileOutcome
+from kubevisor.sources.compile_plan import DatafilePlan, SavedState
+from kubevisor.sources.namespace_compile import PER_DATAFILE, compile_namespace
 
 
 class Store:
@@ -52,7 +53,7 @@ def reconciler(writer: Writer) -> Reconciler:
 
 
 def status_pass(target: Reconciler, live: list[dict[str, Any]]) -> None:
-    plan = plan_namespace("shop", live, SavedState())
+    plan = compile_namespace("shop", live, SavedState(), revisions=PER_DATAFILE)
     asyncio.run(target._publish("shop", plan, live))
 
 
