@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 from kubevisor.core.build.jsvalues import UNDEFINED, number, to_number, truthy
 from kubevisor.core.datafile_shapes import Allocation, FeatureState, Range
+from kubevisor.core.definitions import JSONObject
 from kubevisor.core.jsjson import dumps
 
 MAX_BUCKETED_NUMBER = 100000
@@ -56,7 +56,7 @@ def _value_weight_text(variations: Sequence[object]) -> str:
     return dumps(pairs)
 
 
-def variations_changed(variations: Any, existing: FeatureState | None) -> bool:
+def variations_changed(variations: object, existing: FeatureState | None) -> bool:
     """Whether the YAML variations differ from those the state remembers."""
     if existing is None or "variations" not in existing:
         return isinstance(variations, list) and len(variations) > 0
@@ -75,15 +75,17 @@ def ranges_changed(available: list[Range], existing: FeatureState | None) -> boo
 
 
 def traffic_for_rules(
-    variations: Any,
-    rules: list[Any],
+    variations: object,
+    rules: Sequence[JSONObject],
     existing: FeatureState | None,
     group_ranges: list[Range],
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """One traffic entry per rule, in rule order (upstream `getTraffic`).
 
     Entries hold the raw rule fields (`segments`, `variables`, `variableOverrides` unresolved);
-    absent fields are `UNDEFINED`. Key order is the datafile's.
+    absent fields are `UNDEFINED` (so values are `object`, not JSON). Key order is the datafile's.
+    `variations` is the definition's raw value (`UNDEFINED` when absent); the caller has checked
+    that each rule is a mapping.
     """
     available: list[Range] = group_ranges if group_ranges else [[0, MAX_BUCKETED_NUMBER]]
     changed = variations_changed(variations, existing)
@@ -91,15 +93,18 @@ def traffic_for_rules(
     existing_traffic = existing.get("traffic") if existing is not None else None
     if not isinstance(existing_traffic, list):
         existing_traffic = []
-    result: list[dict[str, Any]] = []
+    result: list[dict[str, object]] = []
     for rule in rules:
         rule_percentage = to_number(rule.get("percentage", UNDEFINED))
         variation_weights = rule.get("variationWeights", UNDEFINED)
-        traffic: dict[str, Any] = {
-            "key": rule.get("key", UNDEFINED),
+        rule_key = rule.get("key", UNDEFINED)
+        percentage = number(rule_percentage * _PER_PERCENT)
+        allocation: list[Allocation] = []
+        traffic: dict[str, object] = {
+            "key": rule_key,
             "segments": rule.get("segments", UNDEFINED),
-            "percentage": number(rule_percentage * _PER_PERCENT),
-            "allocation": [],
+            "percentage": percentage,
+            "allocation": allocation,
             "variationWeights": variation_weights,
             "variableOverrides": rule.get("variableOverrides", UNDEFINED),
         }
@@ -112,17 +117,16 @@ def traffic_for_rules(
             (
                 entry
                 for entry in existing_traffic
-                if isinstance(entry, dict) and entry.get("key", UNDEFINED) == traffic["key"]
+                if isinstance(entry, dict) and entry.get("key", UNDEFINED) == rule_key
             ),
             None,
         )
         diff = (
-            traffic["percentage"] - to_number(previous.get("percentage", UNDEFINED))
+            percentage - to_number(previous.get("percentage", UNDEFINED))
             if previous is not None
             else 0
         )
         rebucket = previous is None or changed or diff < 0 or moved or truthy(variation_weights)
-        allocation: list[Allocation] = traffic["allocation"]
         free = [list(span) for span in available]
         if previous is not None and truthy(previous.get("allocation")) and not rebucket:
             used: int | float = 0
@@ -161,18 +165,17 @@ def traffic_for_rules(
                         }
                     )
                     allocation.append(entry)
-        traffic["allocation"] = [
+        placed = [
             entry
             for entry in allocation
             if not ("range" in entry and _same(entry["range"][0], entry["range"][1]))
         ]
-        if not traffic["allocation"]:
-            traffic["allocation"] = UNDEFINED
+        traffic["allocation"] = placed if placed else UNDEFINED
         result.append(traffic)
     return result
 
 
-def _same(first: Any, second: Any) -> bool:
+def _same(first: object, second: object) -> bool:
     """JavaScript `===` for two range bounds (NaN is never equal)."""
     if isinstance(first, float) and math.isnan(first):
         return False

@@ -10,18 +10,17 @@ consecutive catch-all rules collapse to the first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from kubevisor.core.build.jsvalues import clone, truthy
 from kubevisor.core.conditions import matches, segments_match
-from kubevisor.core.datafile_shapes import Datafile
-from kubevisor.core.definitions import JSONObject
+from kubevisor.core.datafile_shapes import Datafile, DatafileSegment, Traffic
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.jsjson import loads
 
 _COMBINATORS = ("and", "or", "not")
 
 
-def parse_if_stringified(value: Any) -> Any:
+def parse_if_stringified(value: JSON) -> JSON:
     """JSON text starting with `{` or `[` parsed; anything else (or invalid JSON) unchanged."""
     if not isinstance(value, str) or value == "*" or value[:1] not in ("{", "["):
         return value
@@ -31,7 +30,7 @@ def parse_if_stringified(value: Any) -> Any:
         return value
 
 
-def _simplify(expression: Any) -> Any:
+def _simplify(expression: JSON) -> JSON:
     """Drop `"*"` members bottom-up; emptied list/and/or become `"*"`, an emptied not fails."""
     if expression == "*":
         return expression
@@ -40,18 +39,19 @@ def _simplify(expression: Any) -> Any:
         return kept if kept else "*"
     if isinstance(expression, dict):
         for combinator in _COMBINATORS:
-            if combinator in expression and isinstance(expression[combinator], list):
-                members = [_simplify(member) for member in expression[combinator]]
+            if combinator in expression:
+                operands = expression[combinator]
+                if not isinstance(operands, list):
+                    return expression
+                members = [_simplify(member) for member in operands]
                 kept = [member for member in members if member != "*"]
                 if not kept:
                     return {"not": ["*"]} if combinator == "not" else "*"
                 return {combinator: kept}
-            if combinator in expression:
-                return expression
     return expression
 
 
-def _mark_segments(expression: Any, decided: Callable[[str], bool]) -> Any:
+def _mark_segments(expression: JSON, decided: Callable[[str], bool]) -> JSON:
     if expression == "*":
         return expression
     if isinstance(expression, list):
@@ -60,16 +60,15 @@ def _mark_segments(expression: Any, decided: Callable[[str], bool]) -> Any:
         return "*" if decided(expression) else expression
     if isinstance(expression, dict):
         for combinator in _COMBINATORS:
-            if combinator in expression and isinstance(expression[combinator], list):
-                return {
-                    combinator: [_mark_segments(item, decided) for item in expression[combinator]]
-                }
             if combinator in expression:
-                return expression
+                operands = expression[combinator]
+                if not isinstance(operands, list):
+                    return expression
+                return {combinator: [_mark_segments(item, decided) for item in operands]}
     return expression
 
 
-def _mark_conditions(expression: Any, context: dict[str, Any]) -> Any:
+def _mark_conditions(expression: JSON, context: JSONObject) -> JSON:
     if expression == "*":
         return expression
     if isinstance(expression, list):
@@ -78,24 +77,23 @@ def _mark_conditions(expression: Any, context: dict[str, Any]) -> Any:
         if "attribute" in expression and matches(expression, context):
             return "*"
         for combinator in _COMBINATORS:
-            if combinator in expression and isinstance(expression[combinator], list):
-                return {
-                    combinator: [_mark_conditions(item, context) for item in expression[combinator]]
-                }
             if combinator in expression:
-                return expression
+                operands = expression[combinator]
+                if not isinstance(operands, list):
+                    return expression
+                return {combinator: [_mark_conditions(item, context) for item in operands]}
     return expression
 
 
 class _ContextApplier:
-    def __init__(self, original_segments: dict[str, Any], context: dict[str, Any]) -> None:
+    def __init__(self, original_segments: dict[str, DatafileSegment], context: JSONObject) -> None:
         self.context = context
         self.original_segments = original_segments
         self.removable: list[str] = []
-        self._parsed: dict[str, Any] = {}
+        self._parsed: dict[str, JSON] = {}
         self._matched: dict[str, bool] = {}
 
-    def _segment_conditions(self, key: str) -> Any:
+    def _segment_conditions(self, key: str) -> JSON:
         if key not in self._parsed:
             segment = self.original_segments.get(key)
             conditions = segment.get("conditions") if isinstance(segment, dict) else None
@@ -109,16 +107,17 @@ class _ContextApplier:
             self._matched[key] = segments_match(key, self._segment_conditions, self.context)
         return self._matched[key]
 
-    def segments(self, expression: Any) -> Any:
+    def segments(self, expression: JSON) -> JSON:
         return _simplify(_mark_segments(expression, self._decided))
 
-    def conditions(self, expression: Any) -> Any:
+    def conditions(self, expression: JSON) -> JSON:
         return _simplify(_mark_conditions(expression, self.context))
 
 
 def _apply_to_overrides(
-    overrides: Any, applier: _ContextApplier, parse: Callable[[Any], Any]
+    overrides: object, applier: _ContextApplier, parse: Callable[[JSON], JSON]
 ) -> None:
+    # `object`: the builder copies a rule's `variableOverrides` through unchecked.
     if not isinstance(overrides, dict):
         return
     for entries in overrides.values():
@@ -133,8 +132,8 @@ def _apply_to_overrides(
                 entry["conditions"] = applier.conditions(parse(entry["conditions"]))
 
 
-def _collapse_catch_alls(traffic: list[Any]) -> list[Any]:
-    kept: list[Any] = []
+def _collapse_catch_alls(traffic: list[Traffic]) -> list[Traffic]:
+    kept: list[Traffic] = []
     for entry in traffic:
         previous_catch_all = kept and isinstance(kept[-1], dict) and kept[-1].get("segments") == "*"
         if previous_catch_all and isinstance(entry, dict) and entry.get("segments") == "*":

@@ -136,7 +136,7 @@ def _rebuild_overrides(
 
 def _resolved_variables(schema: Any, overrides: Any) -> Any:
     resolved = resolve_many(schema, overrides)
-    return resolved if resolved is UNDEFINED else _defined(resolved)
+    return _defined(resolved) if isinstance(resolved, dict) else resolved
 
 
 def _variation(
@@ -161,9 +161,9 @@ def _variation(
         {
             "value": variation.get("value", UNDEFINED),
             "weight": variation.get("weight", UNDEFINED),
-            "variables": resolved_variables
-            if resolved_variables is UNDEFINED
-            else _defined(resolved_variables),
+            "variables": _defined(resolved_variables)
+            if isinstance(resolved_variables, dict)
+            else resolved_variables,
             "variableOverrides": overrides,
         },
     )
@@ -181,7 +181,7 @@ def _traffic_entry(
     entry = dict(raw)
     entry["variableOverrides"] = overrides
     entry["variables"] = (
-        resolved_variables if resolved_variables is UNDEFINED else _defined(resolved_variables)
+        _defined(resolved_variables) if isinstance(resolved_variables, dict) else resolved_variables
     )
     entry["segments"] = stringify_unless_string(raw["segments"], stringify)
     # Upstream spreads the traffic object, then sets these three: existing keys keep their place.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Final, TypeVar, cast
+from typing import Final, TypeAlias, TypeVar, cast
 
 from kubevisor.core.jsjson import dumps
 
@@ -32,6 +32,8 @@ class _Undefined:
 
 
 UNDEFINED: Final = _Undefined()
+Undefined: TypeAlias = _Undefined
+"""The type of `UNDEFINED`, for signatures that return it."""
 
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)\s*\Z")
 _LEADING_INT = re.compile(r"\s*([-+]?\d+)")

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from kubevisor.core.build.jsvalues import UNDEFINED, clone, parse_int, truthy
+from kubevisor.core.build.jsvalues import UNDEFINED, Undefined, clone, parse_int, truthy
 from kubevisor.core.jsjson import is_array_index, js_key_order, js_string
 
 _OPERATION_SUFFIX = re.compile(r":(append|prepend|after|before|remove)\Z")
@@ -82,7 +81,7 @@ def parse_notation(notation: str) -> tuple[list[PathPart], str]:
     return parts, operation
 
 
-def _property(container: Any, key: str) -> Any:
+def _property(container: object, key: str) -> object:
     """JavaScript `container[key]` for JSON-like values."""
     if isinstance(container, dict):
         return container.get(key, UNDEFINED)
@@ -94,7 +93,7 @@ def _property(container: Any, key: str) -> Any:
     return UNDEFINED
 
 
-def _array_for(container: Any, part: PathPart) -> list[Any] | None:
+def _array_for(container: object, part: PathPart) -> list[object] | None:
     if isinstance(container, list):
         return container
     if part.key == "" or not isinstance(container, dict):
@@ -103,11 +102,11 @@ def _array_for(container: Any, part: PathPart) -> list[Any] | None:
     return candidate if isinstance(candidate, list) else None
 
 
-def _is_object(value: Any) -> bool:
+def _is_object(value: object) -> bool:
     return isinstance(value, (dict, list))
 
 
-def _get(container: Any, part: PathPart) -> Any:
+def _get(container: object, part: PathPart) -> object:
     if container is None or container is UNDEFINED:
         return UNDEFINED
     if part.index is not None:
@@ -130,7 +129,7 @@ def _get(container: Any, part: PathPart) -> Any:
     return _property(container, part.key)
 
 
-def _js_get_or_text(item: Any, prop: str) -> Any:
+def _js_get_or_text(item: object, prop: str) -> object:
     value = _property(item, prop)
     return "undefined" if value is UNDEFINED else value
 
@@ -143,7 +142,7 @@ def _splice_start(index: int | float, length: int) -> int:
     return max(length + position, 0) if position < 0 else min(position, length)
 
 
-def _set(container: Any, part: PathPart, operation: str, operand: Any) -> None:
+def _set(container: object, part: PathPart, operation: str, operand: object) -> None:
     if part.index is not None:
         array = _array_for(container, part)
         if array is None:
@@ -184,7 +183,7 @@ def _set(container: Any, part: PathPart, operation: str, operand: Any) -> None:
     _set_property(container, part.key, operation, operand)
 
 
-def _set_property(container: Any, key: str, operation: str, operand: Any) -> None:
+def _set_property(container: object, key: str, operation: str, operand: object) -> None:
     if isinstance(container, list):
         # Array properties other than indices never reach JSON output.
         if not is_array_index(key):
@@ -217,7 +216,7 @@ def _set_property(container: Any, key: str, operation: str, operand: Any) -> Non
         container[key] = operand
 
 
-def mutate(value: Any, notation: str, operand: Any) -> Any:
+def mutate(value: object, notation: str, operand: object) -> object:
     """Apply one mutation to a copy of `value` (null or undefined come back unchanged)."""
     if value is None or value is UNDEFINED:
         return value
@@ -240,7 +239,7 @@ def mutate(value: Any, notation: str, operand: Any) -> Any:
     return result
 
 
-def resolve_many(schema: Any, overrides: Any) -> Any:
+def resolve_many(schema: object, overrides: object) -> dict[str, object] | Undefined:
     """Resolved values of the variables an override map touches (upstream
     `resolveMutationsForMultipleVariables`). Returns `UNDEFINED` when nothing applies; values
     may be `UNDEFINED` (a variable without default mutated by path), which output omits.
@@ -254,7 +253,7 @@ def resolve_many(schema: Any, overrides: Any) -> Any:
         root = root_variable(key)
         if root and truthy(schema.get(root)):
             roots[root] = None
-    result: dict[str, Any] = {}
+    result: dict[str, object] = {}
     for root in roots:
         variable = schema[root]
         default = variable.get("defaultValue") if isinstance(variable, dict) else None
@@ -293,7 +292,7 @@ SHADOWED_ROOT_HINT = (
 )
 
 
-def path_map_replaces_root(root: str, value: Any) -> bool:
+def path_map_replaces_root(root: str, value: object) -> bool:
     """True for an override value upstream cannot build: a path map whose key `root` sets the
     whole variable to a non-object, followed by keys that set properties on it."""
     return (
@@ -304,13 +303,13 @@ def path_map_replaces_root(root: str, value: Any) -> bool:
     )
 
 
-def resolve_one(schema: Any, root: str, value: Any, base: Any) -> Any:
+def resolve_one(schema: object, root: str, value: object, base: object) -> object:
     """An override's value: a plain object is a path map merged into `base` (or the default)."""
     if not isinstance(schema, dict) or not truthy(schema.get(root)):
         return value
     if not isinstance(value, dict):
         return value
-    flat: dict[str, Any] = {}
+    flat: dict[str, object] = {}
     if base is not UNDEFINED:
         flat[root] = clone(base)
     for key, item in value.items():

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 from kubevisor.core.build.jsvalues import truthy
+from kubevisor.core.definitions import JSON, JSONObject
 
 # JavaScript `.` does not match line terminators; `*` is the only wildcard in patterns.
 _ANY_RUN = "[^\n\r\u2028\u2029]*"
@@ -18,7 +19,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(_ANY_RUN.join(re.escape(piece) for piece in pattern.split("*")) + r"\Z")
 
 
-def matches_feature_patterns(feature_key: str, patterns: Any) -> bool:
+def matches_feature_patterns(feature_key: str, patterns: JSON) -> bool:
     """Whether the key matches one glob of `includeFeatures`/`excludeFeatures` (`*` any run)."""
     if not truthy(patterns):
         return False
@@ -29,7 +30,18 @@ def matches_feature_patterns(feature_key: str, patterns: Any) -> bool:
     )
 
 
-def matches_tags(candidate_tags: list[Any], selector: Any) -> bool:
+def _members(value: JSON) -> Iterable[JSON]:
+    """What `for tag in value or []` walks: a falsy value is empty, a list its items, a string its
+    characters, a dict its keys; any other value fails with Python's own TypeError, as the loop
+    did before it was typed (callers treat that error as a malformed selector)."""
+    if not value:
+        return ()
+    if isinstance(value, list | str | dict):
+        return value
+    raise TypeError(f"{type(value).__name__!r} object is not iterable")
+
+
+def matches_tags(candidate_tags: list[JSON], selector: JSON) -> bool:
     """A target `tags` selector: a list or `{or: [...]}` means any, `{and: [...]}` means all."""
     if not truthy(selector):
         return True
@@ -37,15 +49,13 @@ def matches_tags(candidate_tags: list[Any], selector: Any) -> bool:
         return any(tag in candidate_tags for tag in selector)
     if isinstance(selector, dict):
         if "or" in selector:
-            return any(tag in candidate_tags for tag in selector["or"] or [])
+            return any(tag in candidate_tags for tag in _members(selector["or"]))
         if "and" in selector:
-            return all(tag in candidate_tags for tag in selector["and"] or [])
+            return all(tag in candidate_tags for tag in _members(selector["and"]))
     return True
 
 
-def target_selects(
-    target: dict[str, Any] | None, feature_key: str, feature: dict[str, Any]
-) -> bool:
+def target_selects(target: JSONObject | None, feature_key: str, feature: JSONObject) -> bool:
     """Whether a target's selectors (tag, tags, include/exclude globs) pick the feature."""
     if feature.get("archived") is True:
         return False
@@ -67,7 +77,7 @@ def target_selects(
     return not (truthy(exclude) and matches_feature_patterns(feature_key, exclude))
 
 
-def exposed(target: dict[str, Any] | None, expose: Any) -> bool:
+def exposed(target: JSONObject | None, expose: object) -> bool:
     """The environment's `expose` value: false hides, a tag list must fit the target."""
     if expose is False:
         return False

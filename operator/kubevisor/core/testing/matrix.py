@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping
+from typing import Final
 
+from kubevisor.core.definitions import JSON, JSONObject
 from kubevisor.core.jsnumber import format_number
 
 _PLACEHOLDER: Final = re.compile(r"\$\{\{(.+?)\}\}")
@@ -16,10 +17,10 @@ _LEADING_FLOAT: Final = re.compile(
 )
 _LEADING_INT: Final = re.compile(r"^\s*[+-]?\d+")
 
-Combination = Mapping[str, Any]
+Combination = Mapping[str, JSON]
 
 
-def js_text(value: Any) -> str:
+def js_text(value: object) -> str:
     """JavaScript `String(value)` for JSON-like values (and `undefined` for a missing one)."""
     if value is _UNDEFINED:
         return "undefined"
@@ -46,15 +47,35 @@ class _Undefined:
 _UNDEFINED: Final = _Undefined()
 
 
-def combinations(matrix: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
-    """The cartesian product of the matrix values; the first key varies slowest."""
+def combinations(matrix: JSON) -> list[JSONObject]:
+    """The cartesian product of the matrix values; the first key varies slowest.
+
+    The runner does not lint first, so a malformed matrix fails here with the error Python
+    raised before this was typed (`list(matrix)` / `matrix.values()` / `itertools.product`)."""
     if not matrix:
         return []
+    if not isinstance(matrix, dict):
+        if isinstance(matrix, list | str):
+            raise AttributeError(f"{type(matrix).__name__!r} object has no attribute 'values'")
+        raise _not_iterable(matrix)
     keys = list(matrix)
-    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*matrix.values())]
+    columns = [_iterated(values) for values in matrix.values()]
+    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*columns)]
 
 
-def substitute(value: Any, combination: Combination) -> Any:
+def _iterated(value: JSON) -> Iterable[JSON]:
+    """What Python iterates for a matrix column: a list its items, a string its characters, a
+    dict its keys."""
+    if isinstance(value, list | str | dict):
+        return value
+    raise _not_iterable(value)
+
+
+def _not_iterable(value: JSON) -> TypeError:
+    return TypeError(f"{type(value).__name__!r} object is not iterable")
+
+
+def substitute(value: JSON, combination: Combination) -> JSON:
     """Apply `${{ name }}` placeholders to a string: a lone placeholder keeps the raw value's
     type, otherwise each is replaced by its JavaScript text."""
     if not isinstance(value, str):
@@ -69,7 +90,7 @@ def substitute(value: Any, combination: Combination) -> Any:
     )
 
 
-def parse_at(value: Any) -> Any:
+def parse_at(value: JSON) -> JSON:
     """A string `at` is read like JavaScript (`parseFloat` with a `.`, else `parseInt`)."""
     if not isinstance(value, str):
         return value
@@ -80,9 +101,9 @@ def parse_at(value: Any) -> Any:
     return float(text) if "." in value else int(text)
 
 
-def expand_feature_assertions(assertions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def expand_feature_assertions(assertions: list[JSONObject]) -> list[JSONObject]:
     """Matrix-expanded feature assertions, each with its final `description`."""
-    expanded: list[dict[str, Any]] = []
+    expanded: list[JSONObject] = []
     for index, assertion in enumerate(assertions):
         cases = combinations(assertion["matrix"]) if assertion.get("matrix") else [None]
         for combination in cases:
@@ -93,9 +114,10 @@ def expand_feature_assertions(assertions: list[dict[str, Any]]) -> list[dict[str
                         case[field] = substitute(case[field], combination)
                 if case.get("description"):
                     case["description"] = substitute(case["description"], combination)
-                if isinstance(case.get("context"), dict):
+                context = case.get("context")
+                if isinstance(context, dict):
                     case["context"] = {
-                        key: substitute(item, combination) for key, item in case["context"].items()
+                        key: substitute(item, combination) for key, item in context.items()
                     }
             if "at" in case:
                 case["at"] = parse_at(case["at"])
@@ -105,9 +127,9 @@ def expand_feature_assertions(assertions: list[dict[str, Any]]) -> list[dict[str
     return expanded
 
 
-def expand_segment_assertions(assertions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def expand_segment_assertions(assertions: list[JSONObject]) -> list[JSONObject]:
     """Matrix-expanded segment assertions, each with its final `description`."""
-    expanded: list[dict[str, Any]] = []
+    expanded: list[JSONObject] = []
     for index, assertion in enumerate(assertions):
         number = f"Assertion #{index + 1}"
         if not assertion.get("matrix"):
@@ -118,9 +140,10 @@ def expand_segment_assertions(assertions: list[dict[str, Any]]) -> list[dict[str
             continue
         for combination in combinations(assertion["matrix"]):
             case = dict(assertion)
-            if isinstance(case.get("context"), dict):
+            context = case.get("context")
+            if isinstance(context, dict):
                 case["context"] = {
-                    key: substitute(item, combination) for key, item in case["context"].items()
+                    key: substitute(item, combination) for key, item in context.items()
                 }
             description = substitute(case.get("description"), combination)
             case["description"] = (

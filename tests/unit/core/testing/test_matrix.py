@@ -102,3 +102,26 @@ def test_segment_assertion_descriptions() -> None:
         "Assertion #4: c=a",
     ]
     assert [case["context"] for case in expanded[2:4]] == [{"c": "a"}, {"c": "b"}]
+
+
+@pytest.mark.parametrize(
+    ("matrix", "error", "message"),
+    [
+        ({"a": [1], "b": 5}, TypeError, "'int' object is not iterable"),
+        ({"a": None}, TypeError, "'NoneType' object is not iterable"),
+        (True, TypeError, "'bool' object is not iterable"),
+        (["a"], AttributeError, "'list' object has no attribute 'values'"),
+        ("a", AttributeError, "'str' object has no attribute 'values'"),
+    ],
+)
+def test_malformed_matrix_fails_with_pythons_own_error(
+    matrix: Any, error: type[Exception], message: str
+) -> None:
+    # The runner does not lint first: typing the matrix must not change how a bad one fails.
+    with pytest.raises(error) as raised:
+        combinations(matrix)
+    assert str(raised.value) == message
+
+
+def test_matrix_columns_iterate_like_python() -> None:
+    assert combinations({"a": "xy", "b": {"k": 1}}) == [{"a": "x", "b": "k"}, {"a": "y", "b": "k"}]
