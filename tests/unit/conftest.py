@@ -1,12 +1,15 @@
+"""Fixtures shared by the unit tests of more than one package."""
+
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "shop"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "shop"
 
 
 @pytest.fixture
@@ -15,7 +18,9 @@ def shop() -> list[dict[str, Any]]:
     objects = []
     for path in sorted(EXAMPLE.glob("*.yaml")):
         for document in yaml.safe_load_all(path.read_text()):
+            document = copy.deepcopy(document)
             document["metadata"]["uid"] = f"uid-{document['kind']}-{document['metadata']['name']}"
             document["metadata"]["generation"] = 1
             objects.append(document)
+    assert objects, f"no manifests found in {EXAMPLE}"
     return objects
