@@ -272,6 +272,26 @@ class RevisionWatch:
         return loaded
 
 
+def edit_latencies(cluster_kubeconfig: Path, watch: RevisionWatch, edits: int) -> list[float]:
+    """Seconds from each edit of `checkout` (a new percentage) to the ConfigMap revision."""
+    client = Client(KubeConfig.from_file(cluster_kubeconfig))
+    latencies = []
+    for edit in range(edits):
+        body = feature("checkout", percentage=1 + edit % 99)
+        started = time.monotonic()
+        client.patch(
+            RESOURCES["Feature"],
+            "checkout",
+            body,
+            namespace=NAMESPACE,
+            patch_type=PatchType.APPLY,
+            field_manager="bench",
+            force=True,
+        )
+        latencies.append(watch.wait_for(str(edit + 2), timeout=120) - started)
+    return latencies
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))

@@ -14,20 +14,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from kubevisor.controller.resources import RESOURCES
-from lightkube import Client
-from lightkube.config.kubeconfig import KubeConfig
-from lightkube.types import PatchType
 from operator_env import (
-    NAMESPACE,
     Operator,
     RevisionWatch,
     apply,
     base_objects,
     bench_cluster,
+    edit_latencies,
     feature,
     percentile,
 )
@@ -50,22 +45,7 @@ def main() -> None:
             watch = RevisionWatch(cluster, "production")
             watch.wait_for("1")
             operator.wait_idle()  # steady state: the first status pass is over
-            client = Client(KubeConfig.from_file(cluster.kubeconfig))
-            latencies: list[float] = []
-            for edit in range(args.edits):
-                body = feature("checkout", percentage=1 + edit % 99)
-                started = time.monotonic()
-                client.patch(
-                    RESOURCES["Feature"],
-                    "checkout",
-                    body,
-                    namespace=NAMESPACE,
-                    patch_type=PatchType.APPLY,
-                    field_manager="bench",
-                    force=True,
-                )
-                arrived = watch.wait_for(str(edit + 2))
-                latencies.append(arrived - started)
+            latencies = edit_latencies(cluster.kubeconfig, watch, args.edits)
         finally:
             operator.stop()
     after = [value - args.debounce for value in latencies]

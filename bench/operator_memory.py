@@ -24,10 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from kubevisor.controller.resources import RESOURCES
-from lightkube import Client
-from lightkube.config.kubeconfig import KubeConfig
-from lightkube.types import PatchType
 from operator_env import (
     NAMESPACE,
     Operator,
@@ -35,6 +31,7 @@ from operator_env import (
     apply,
     base_objects,
     bench_cluster,
+    edit_latencies,
     feature,
     percentile,
 )
@@ -62,26 +59,6 @@ def wait_status_pass(log: Path, start: int = 0, timeout: float = 900) -> tuple[i
             return int(found.group(1)), int(found.group(2)), float(found.group(3))
         time.sleep(0.2)
     raise SystemExit("the operator never finished its first status pass")
-
-
-def edit_latencies(cluster_kubeconfig: Path, watch: RevisionWatch, edits: int) -> list[float]:
-    """Seconds from each edit of `checkout` (a new percentage) to the ConfigMap revision."""
-    client = Client(KubeConfig.from_file(cluster_kubeconfig))
-    latencies = []
-    for edit in range(edits):
-        body = feature("checkout", percentage=1 + edit % 99)
-        started = time.monotonic()
-        client.patch(
-            RESOURCES["Feature"],
-            "checkout",
-            body,
-            namespace=NAMESPACE,
-            patch_type=PatchType.APPLY,
-            field_manager="bench",
-            force=True,
-        )
-        latencies.append(watch.wait_for(str(edit + 2), timeout=120) - started)
-    return latencies
 
 
 def main() -> None:
